@@ -1,0 +1,55 @@
+// The compliant reference program: backups encrypted under keys the customer holds.
+// Every later control group extends it; `pulumi preview --policy-pack policy-pack`
+// from the repository root runs the pack against it with no violations.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+const account = aws.getCallerIdentityOutput().accountId;
+
+// A key only the account's administrators can destroy; AWS Backup and S3 may use it
+// for encryption through their service endpoints only.
+export const backupKey = new aws.kms.Key("backup-key", {
+  description: "Encrypts backup vaults and backup buckets",
+  enableKeyRotation: true,
+  rotationPeriodInDays: 180,
+  deletionWindowInDays: 30,
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministration",
+        Effect: "Allow",
+        Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "BackupServicesUseTheKey",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "kms:CallerAccount": account },
+          "ForAnyValue:StringEquals": { "kms:ViaService": ["backup.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"] },
+        },
+      },
+    ],
+  }),
+});
+
+new aws.kms.Alias("backup-key-alias", { name: "alias/backup", targetKeyId: backupKey.keyId });
+
+export const vault = new aws.backup.Vault("backup-vault", { kmsKeyArn: backupKey.arn });
+
+export const backupBucket = new aws.s3.Bucket("backup-bucket", { tags: { purpose: "backup" } });
+
+new aws.s3.BucketServerSideEncryptionConfiguration("backup-bucket-encryption", {
+  bucket: backupBucket.id,
+  rules: [
+    {
+      applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: backupKey.arn },
+      bucketKeyEnabled: true,
+    },
+  ],
+});

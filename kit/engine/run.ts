@@ -1,0 +1,99 @@
+import type { EngineResource, EngineView, JsonObject } from "../view";
+import { providerUrn } from "../view";
+import { PackProcess, type AnalyzerInfo, type EnforcementLevel, type Severity, type WireDiagnostic } from "./analyzer";
+import { reconcileConfig } from "./config";
+
+/** A policy violation as a user reads it. */
+export interface Diagnostic {
+  readonly policy: string;
+  /** The resource concerned (the stack's root URN for stack-wide findings). */
+  readonly urn: string;
+  /** The violation message alone, without the policy description the wire format prepends. */
+  readonly message: string;
+  readonly enforcementLevel: EnforcementLevel;
+  readonly severity: Severity;
+  readonly description: string;
+}
+
+export interface AppliedRemediation {
+  readonly policy: string;
+  readonly urn: string;
+}
+
+export interface AnalysisResult {
+  readonly pack: { readonly name: string; readonly version: string };
+  readonly info: AnalyzerInfo;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly remediations: readonly AppliedRemediation[];
+  /** A mandatory violation fails a preview (and stops `pulumi up`). */
+  readonly failed: boolean;
+}
+
+export interface AnalyzeOptions {
+  /** Parsed `--policy-pack-config` JSON. */
+  readonly policyPackConfig?: unknown;
+  readonly stackTags?: Record<string, string>;
+}
+
+function toDiagnostic(wire: WireDiagnostic, urn: string): Diagnostic {
+  // `reportViolation` sends `description + "\n" + message`.
+  const prefix = `${wire.description}\n`;
+  const message = wire.message.startsWith(prefix) ? wire.message.slice(prefix.length) : wire.message;
+  return {
+    policy: wire.policyName,
+    urn: wire.urn || urn,
+    message,
+    enforcementLevel: wire.enforcementLevel,
+    severity: wire.severity,
+    description: wire.description,
+  };
+}
+
+/**
+ * Runs one stack through a started pack in the CLI's order: ConfigureStack,
+ * GetPluginInfo, GetAnalyzerInfo, Configure (reconciled), then per resource Remediate
+ * and Analyze on its inputs, then AnalyzeStack on every resource's outputs.
+ */
+export async function analyzeView(pack: PackProcess, view: EngineView, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  await pack.configureStack(view, options.stackTags);
+  await pack.getPluginInfo();
+  const info = await pack.getAnalyzerInfo();
+  await pack.configure(reconcileConfig(info, options.policyPackConfig ?? {}));
+
+  const byUrn = new Map(view.resources.map((resource) => [resource.urn, resource]));
+  const providerOf = (resource: EngineResource) => (resource.provider ? byUrn.get(providerUrn(resource.provider)) : undefined);
+  const rootUrn = view.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+  const diagnostics: Diagnostic[] = [];
+  const remediations: AppliedRemediation[] = [];
+  const analyzed: EngineResource[] = [];
+  for (const resource of view.resources) {
+    const provider = providerOf(resource);
+    let inputs: JsonObject = resource.inputs;
+    for (const remediation of await pack.remediate(resource, provider)) {
+      if (remediation.properties) {
+        inputs = remediation.properties;
+        remediations.push({ policy: remediation.policyName, urn: resource.urn });
+      }
+    }
+    for (const wire of await pack.analyze(resource, inputs, provider)) diagnostics.push(toDiagnostic(wire, resource.urn));
+    analyzed.push(inputs === resource.inputs ? resource : { ...resource, inputs, outputs: { ...resource.outputs, ...inputs } });
+  }
+  for (const wire of await pack.analyzeStack(analyzed, providerOf)) diagnostics.push(toDiagnostic(wire, rootUrn));
+  return {
+    pack: { name: info.name, version: info.version },
+    info,
+    diagnostics,
+    remediations,
+    failed: diagnostics.some((d) => d.enforcementLevel === "mandatory"),
+  };
+}
+
+/** Starts the pack as the CLI would for this stack, analyses it once, and stops it. */
+export async function runPolicyPack(packDir: string, view: EngineView, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  const pack = await PackProcess.start(packDir, view);
+  try {
+    return await analyzeView(pack, view, options);
+  } finally {
+    await pack.stop();
+  }
+}

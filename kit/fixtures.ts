@@ -1,0 +1,227 @@
+/**
+ * Typed fixtures: build a stack in a test from the real `@pulumi/aws` argument types,
+ * link resources with `ref` (which records the `propertyDependencies` edge and, in
+ * preview mode, makes the value unknown exactly as a first preview does), and get the
+ * engine's view of it without running a program.
+ *
+ *     const stack = new FixtureStack();
+ *     const key = stack.add(aws.kms.Key, "pass-key", { enableKeyRotation: true });
+ *     stack.add(aws.backup.Vault, "pass-vault", { kmsKeyArn: ref(key, "arn") });
+ *     const result = await runPolicies(policies, stack.view());
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { computedOutputs, syntheticOutputs } from "./recorder/outputs";
+import { engineUrn, UNKNOWN_SENTINEL, type EngineResource, type EngineView, type Json, type JsonObject } from "./view";
+
+/** A resource class of a Pulumi provider SDK (`aws.backup.Vault`). */
+export interface ResourceClass<Args> {
+  new (name: string, args: Args, opts?: pulumi.CustomResourceOptions): pulumi.CustomResource;
+}
+
+class Reference {
+  constructor(
+    readonly target: Fixture,
+    readonly property: string,
+  ) {}
+}
+class SecretValue {
+  constructor(readonly value: Json) {}
+}
+class UnknownValue {}
+
+/** One resource added to a `FixtureStack`. */
+export class Fixture {
+  constructor(
+    readonly urn: string,
+    readonly type: string,
+    readonly name: string,
+    readonly args: Record<string, unknown>,
+    readonly options: FixtureOptions,
+  ) {}
+}
+
+export interface FixtureOptions {
+  readonly additionalSecretOutputs?: readonly string[];
+  /** Use this explicit provider instead of the default one. */
+  readonly provider?: Fixture;
+}
+
+/**
+ * The output `property` of a fixture, as an input of another: records the edge; unknown
+ * in preview mode, the resource's AWS-computed value in known mode. Typed as an Output
+ * so it fits any `Input<string>`.
+ */
+export function ref(target: Fixture, property: string): pulumi.Output<string> {
+  return new Reference(target, property) as unknown as pulumi.Output<string>;
+}
+
+/** A secret input: sent to policies as a plain value (as the engine does); never to be echoed. */
+export function secret<T extends Json>(value: T): T {
+  return new SecretValue(value) as unknown as T;
+}
+
+/** A value unknown during preview that no resource of the stack produced (no edge). */
+export function unknown<T = string>(): T {
+  return new UnknownValue() as unknown as T;
+}
+
+export interface FixtureStackOptions {
+  /** `preview` (default): a first preview; `known`: an update of an existing stack. */
+  readonly mode?: "preview" | "known";
+  readonly project?: string;
+  readonly stack?: string;
+  readonly region?: string;
+  /** Extra `aws:*` provider config, e.g. `{ "aws:defaultTags": '{"tags":{…}}' }`. */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+/** A stack built in code, resource by resource, in registration order. */
+export class FixtureStack {
+  private readonly fixtures: Fixture[] = [];
+  readonly mode: "preview" | "known";
+  readonly project: string;
+  readonly stack: string;
+  readonly region: string;
+  private readonly config: Record<string, string>;
+  /** Every secret value given to `secret()`, for tests that assert they are never echoed. */
+  readonly secrets: Json[] = [];
+
+  constructor(options: FixtureStackOptions = {}) {
+    this.mode = options.mode ?? "preview";
+    this.project = options.project ?? "fixture";
+    this.stack = options.stack ?? "test";
+    this.region = options.region ?? "us-east-1";
+    this.config = { "aws:region": this.region, ...options.config };
+  }
+
+  /** Adds a resource of an SDK class with that class's own argument type. */
+  add<Args>(cls: ResourceClass<Args>, name: string, args: Args, options: FixtureOptions = {}): Fixture {
+    const type = (cls as unknown as { __pulumiType?: string }).__pulumiType;
+    if (typeof type !== "string") throw new Error(`${cls.name} is not a Pulumi resource class`);
+    return this.addType(type, name, args as Record<string, unknown>, options);
+  }
+
+  /** Adds a resource by type token, for types without an SDK class or with odd inputs. */
+  addType(type: string, name: string, args: Record<string, unknown>, options: FixtureOptions = {}): Fixture {
+    const fixture = new Fixture(engineUrn(this.stack, this.project, type, name), type, name, args, options);
+    if (this.fixtures.some((f) => f.urn === fixture.urn)) throw new Error(`duplicate fixture ${fixture.urn}`);
+    this.fixtures.push(fixture);
+    return fixture;
+  }
+
+  private known(fixture: Fixture): { id: string; outputs: Record<string, unknown> } {
+    const plain = this.resolve(fixture.args, () => undefined) as Record<string, unknown>;
+    return syntheticOutputs(fixture.type, fixture.name, plain, this.region);
+  }
+
+  /** Replaces markers: references become unknown (preview) or the target's value (known). */
+  private resolve(value: unknown, onReference: (reference: Reference) => void): Json {
+    if (value instanceof Reference) {
+      onReference(value);
+      if (this.mode === "preview") return UNKNOWN_SENTINEL;
+      const target = this.known(value.target);
+      const output = value.property === "id" ? target.id : (target.outputs[value.property] ?? value.target.args[value.property]);
+      return this.resolve(output, onReference);
+    }
+    if (value instanceof SecretValue) {
+      this.secrets.push(value.value);
+      return value.value;
+    }
+    if (value instanceof UnknownValue) return UNKNOWN_SENTINEL;
+    if (value === undefined || value === null) return null;
+    if (Array.isArray(value)) return value.map((item) => this.resolve(item, onReference));
+    if (typeof value === "object") {
+      const out: JsonObject = {};
+      for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = this.resolve(item, onReference);
+      return out;
+    }
+    return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : null;
+  }
+
+  /** The engine's view of the stack: root stack, default aws provider, then every fixture. */
+  view(): EngineView {
+    this.secrets.length = 0;
+    const stackUrn = engineUrn(this.stack, this.project, "pulumi:pulumi:Stack", `${this.project}-${this.stack}`);
+    const providerInputs: JsonObject = {};
+    for (const [key, value] of Object.entries(this.config)) if (key.startsWith("aws:")) providerInputs[key.slice(4)] = value;
+    const noOptions = { protect: false, ignoreChanges: [], additionalSecretOutputs: [] };
+    const defaultProvider: EngineResource = {
+      urn: engineUrn(this.stack, this.project, "pulumi:providers:aws", "default"),
+      type: "pulumi:providers:aws",
+      name: "default",
+      custom: true,
+      inputs: providerInputs,
+      outputs: providerInputs,
+      dependencies: [],
+      propertyDependencies: {},
+      options: noOptions,
+    };
+    const providerId = this.mode === "preview" ? UNKNOWN_SENTINEL : "default-id";
+    const resources: EngineResource[] = [
+      {
+        urn: stackUrn,
+        type: "pulumi:pulumi:Stack",
+        name: `${this.project}-${this.stack}`,
+        custom: false,
+        inputs: {},
+        outputs: {},
+        dependencies: [],
+        propertyDependencies: {},
+        options: noOptions,
+      },
+      defaultProvider,
+    ];
+    for (const fixture of this.fixtures) {
+      const propertyDependencies: Record<string, string[]> = {};
+      const inputs: JsonObject = {};
+      for (const [key, value] of Object.entries(fixture.args)) {
+        if (value === undefined) continue;
+        inputs[key] = this.resolve(value, (reference) => {
+          const list = (propertyDependencies[key] ??= []);
+          if (!list.includes(reference.target.urn)) list.push(reference.target.urn);
+        });
+      }
+      const isProvider = fixture.type.startsWith("pulumi:providers:");
+      if (isProvider) {
+        // @pulumi/aws's Provider JSON-encodes every non-string input before registering.
+        for (const [key, value] of Object.entries(inputs)) if (typeof value !== "string") inputs[key] = JSON.stringify(value);
+      }
+      let outputs: JsonObject;
+      if (this.mode === "preview") {
+        outputs = { ...inputs };
+        for (const property of computedOutputs(fixture.type, process.cwd()))
+          if (!(property in outputs)) outputs[property] = UNKNOWN_SENTINEL;
+        outputs.id = UNKNOWN_SENTINEL;
+      } else {
+        const known = this.known(fixture);
+        outputs = { ...(this.resolve(known.outputs, () => undefined) as JsonObject), ...inputs, id: known.id };
+      }
+      const provider = isProvider
+        ? undefined
+        : fixture.options.provider
+          ? `${fixture.options.provider.urn}::${providerId}`
+          : `${defaultProvider.urn}::${providerId}`;
+      resources.push({
+        urn: fixture.urn,
+        type: fixture.type,
+        name: fixture.name,
+        custom: true,
+        parent: stackUrn,
+        inputs,
+        outputs,
+        dependencies: [...new Set(Object.values(propertyDependencies).flat())],
+        propertyDependencies,
+        provider,
+        options: { ...noOptions, additionalSecretOutputs: [...(fixture.options.additionalSecretOutputs ?? [])] },
+      });
+    }
+    return {
+      organization: "organization",
+      project: this.project,
+      stack: this.stack,
+      dryRun: this.mode === "preview",
+      config: this.config,
+      resources,
+    };
+  }
+}

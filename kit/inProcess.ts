@@ -1,0 +1,209 @@
+/**
+ * Runs policies in this process, the way `@pulumi/policy`'s server runs them for the
+ * CLI (same deserialisation, same unknown-checking proxies, same order, same config
+ * reconciliation), for unit tests that need no pack process: milliseconds per test.
+ */
+import type { Policy, PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { Struct, type JavaScriptValue } from "google-protobuf/google/protobuf/struct_pb";
+import type { AnalyzerInfo, EnforcementLevel, Severity } from "./engine/analyzer";
+import { reconcileConfig } from "./engine/config";
+import type { AnalysisResult, Diagnostic } from "./engine/run";
+import { providerUrn, type EngineResource, type EngineView, type JsonObject } from "./view";
+
+// The SDK's own deserialisation and proxy, so unknowns behave exactly as under the CLI
+// (these modules are internal to @pulumi/policy and ship without declarations).
+const { deserializeProperties } = require("@pulumi/policy/deserialize") as {
+  deserializeProperties(struct: Struct, proxySecrets: boolean): Record<string, unknown>;
+};
+const { unknownCheckingProxy, UnknownValueError } = require("@pulumi/policy/proxy") as {
+  unknownCheckingProxy<T>(value: T): T;
+  UnknownValueError: new (...args: never[]) => Error;
+};
+
+type AnyPolicy = Policy &
+  Partial<Pick<ResourceValidationPolicy, "validateResource">> &
+  Partial<Pick<StackValidationPolicy, "validateStack">>;
+
+/** What the SDK hands a policy as `props`: deserialised from a Struct, behind the unknown-checking proxy. */
+function policyProps(values: JsonObject): Record<string, unknown> {
+  const struct = Struct.fromJavaScript(JSON.parse(JSON.stringify(values)) as Record<string, JavaScriptValue>);
+  return unknownCheckingProxy(deserializeProperties(struct, false)) as Record<string, unknown>;
+}
+
+function options(resource: EngineResource) {
+  return {
+    protect: resource.options.protect,
+    ignoreChanges: [...resource.options.ignoreChanges],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [...resource.options.additionalSecretOutputs],
+    ...(resource.parent ? { parent: resource.parent } : {}),
+  };
+}
+
+function info(policies: readonly AnyPolicy[]): AnalyzerInfo {
+  return {
+    name: "in-process",
+    version: "0.0.0",
+    displayName: "",
+    readme: "",
+    initialConfig: {},
+    policies: policies.map((policy) => ({
+      name: policy.name,
+      description: policy.description,
+      enforcementLevel: policy.enforcementLevel ?? "advisory",
+      type: policy.validateStack ? "stack" : "resource",
+      severity: policy.severity ?? "",
+      tags: policy.tags ?? [],
+      remediationSteps: policy.remediationSteps ?? "",
+      url: policy.url ?? "",
+      configSchema: policy.configSchema && {
+        properties: policy.configSchema.properties as Record<string, unknown>,
+        required: policy.configSchema.required ?? [],
+      },
+    })),
+  };
+}
+
+export interface InProcessOptions {
+  /** `--policy-pack-config` JSON, reconciled as the CLI does. */
+  readonly policyPackConfig?: unknown;
+  readonly stackTags?: Record<string, string>;
+}
+
+/**
+ * Runs the given policies (a pack's `policies` list, or just one policy) over an engine
+ * view: each resource policy on each resource's inputs, then each stack policy on
+ * every resource's outputs. Returns what the engine emulator returns.
+ */
+export async function runPolicies(
+  policies: readonly Policy[],
+  view: EngineView,
+  runOptions: InProcessOptions = {},
+): Promise<AnalysisResult> {
+  const list = policies as readonly AnyPolicy[];
+  const analyzerInfo = info(list);
+  const config = reconcileConfig(analyzerInfo, runOptions.policyPackConfig ?? {});
+  const stackTags = new Map(Object.entries(runOptions.stackTags ?? {}));
+  const byUrn = new Map(view.resources.map((r) => [r.urn, r]));
+  const rootUrn = view.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+  const diagnostics: Diagnostic[] = [];
+  const provider = (resource: EngineResource) => {
+    const p = resource.provider ? byUrn.get(providerUrn(resource.provider)) : undefined;
+    return p && { type: p.type, urn: p.urn, name: p.name, props: policyProps(p.inputs) };
+  };
+
+  const run = async (policy: AnyPolicy, fallbackUrn: string, body: (report: ReportViolation) => unknown) => {
+    const configured = config[policy.name];
+    let level: EnforcementLevel = configured?.enforcementLevel ?? policy.enforcementLevel ?? "advisory";
+    if (level === "disabled") return;
+    if (level === "remediate") level = "mandatory";
+    const severity = (policy.severity ?? "") as Severity;
+    const report: ReportViolation = (message, urn) => {
+      diagnostics.push({
+        policy: policy.name,
+        urn: urn || fallbackUrn,
+        message: typeof message === "string" ? message : "",
+        enforcementLevel: level,
+        severity,
+        description: policy.description,
+      });
+    };
+    try {
+      await body(report);
+    } catch (error) {
+      if (!(error instanceof UnknownValueError)) throw error;
+      const message = `can't run policy '${policy.name}' during preview: ${error.message}`;
+      diagnostics.push({
+        policy: policy.name,
+        urn: fallbackUrn,
+        message,
+        enforcementLevel: "advisory",
+        severity,
+        description: policy.description,
+      });
+    }
+  };
+  const getConfig = (policy: AnyPolicy) => () => ({ ...(config[policy.name]?.properties ?? {}) }) as never;
+
+  for (const resource of view.resources) {
+    for (const policy of list) {
+      const validate = policy.validateResource;
+      if (!validate) continue;
+      const validations = Array.isArray(validate) ? validate : [validate];
+      await run(policy, resource.urn, async (report) => {
+        for (const validation of validations) {
+          const props = policyProps(resource.inputs);
+          const p = provider(resource);
+          await validation(
+            {
+              type: resource.type,
+              props,
+              urn: resource.urn,
+              name: resource.name,
+              opts: options(resource),
+              stackTags,
+              isType: () => false,
+              asType: () => undefined,
+              getConfig: getConfig(policy),
+              notApplicable: () => {
+                throw new Error("notApplicable is not supported in-process");
+              },
+              ...(p ? { provider: p } : {}),
+            },
+            report,
+          );
+        }
+      });
+    }
+  }
+
+  for (const policy of list) {
+    const validateStack = policy.validateStack;
+    if (!validateStack) continue;
+    await run(policy, rootUrn, async (report) => {
+      const resources = new Map<string, PolicyResource>();
+      for (const r of view.resources) {
+        const p = provider(r);
+        resources.set(r.urn, {
+          type: r.type,
+          props: policyProps(r.outputs),
+          urn: r.urn,
+          name: r.name,
+          opts: options(r),
+          dependencies: [],
+          propertyDependencies: {},
+          isType: () => false,
+          asType: () => undefined,
+          ...(p ? { provider: p } : {}),
+        } as PolicyResource);
+      }
+      for (const r of view.resources) {
+        const resource = resources.get(r.urn)!;
+        if (r.parent) resource.parent = resources.get(r.parent);
+        resource.dependencies = r.dependencies.map((d) => resources.get(d)).filter((d): d is PolicyResource => d !== undefined);
+        for (const [property, urns] of Object.entries(r.propertyDependencies)) {
+          resource.propertyDependencies[property] = urns.map((u) => resources.get(u)).filter((d): d is PolicyResource => d !== undefined);
+        }
+      }
+      await validateStack(
+        {
+          resources: [...resources.values()],
+          getConfig: getConfig(policy),
+          stackTags,
+          notApplicable: () => {
+            throw new Error("notApplicable is not supported in-process");
+          },
+        },
+        report,
+      );
+    });
+  }
+  return {
+    pack: { name: analyzerInfo.name, version: analyzerInfo.version },
+    info: analyzerInfo,
+    diagnostics,
+    remediations: [],
+    failed: diagnostics.some((d) => d.enforcementLevel === "mandatory"),
+  };
+}

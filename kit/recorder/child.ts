@@ -1,0 +1,268 @@
+/**
+ * Runs one Pulumi program under `pulumi.runtime.setMocks` and writes the engine's view
+ * of it. Started as its own process by `recordProgram`, because the Pulumi runtime is
+ * process-global state: one program per process, as under the real CLI.
+ */
+import type * as PulumiSdk from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+import { engineUrn, UNKNOWN_SENTINEL, urnTypeChain, type EngineResource, type EngineView, type Json, type JsonObject } from "../view";
+import { computedOutputs, invokeResult, syntheticOutputs } from "./outputs";
+
+export interface RecordJob {
+  readonly programDir: string;
+  readonly main: string;
+  readonly project: string;
+  readonly stack: string;
+  readonly organization: string;
+  readonly dryRun: boolean;
+  readonly config: Record<string, string>;
+  readonly output: string;
+}
+
+// Signatures of the Pulumi wire format (sdk/nodejs/runtime/rpc.ts).
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+
+/** Flattens what the SDK sent the monitor into what the engine hands a policy pack. */
+function flatten(value: unknown, urnOf: (mockUrn: string) => string): Json {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  if (Array.isArray(value)) return value.map((item) => flatten(item, urnOf));
+  if (typeof value !== "object") return null;
+  const record = value as Record<string, unknown>;
+  switch (record[SIG_KEY]) {
+    case SECRET_SIG:
+      return flatten(record.value, urnOf);
+    case RESOURCE_REF_SIG: {
+      if (typeof record.id === "string") return record.id === "" ? UNKNOWN_SENTINEL : record.id;
+      return typeof record.urn === "string" ? urnOf(record.urn) : UNKNOWN_SENTINEL;
+    }
+    case OUTPUT_VALUE_SIG:
+      return "value" in record ? flatten(record.value, urnOf) : UNKNOWN_SENTINEL;
+    default: {
+      const out: JsonObject = {};
+      for (const [key, item] of Object.entries(record)) if (item !== undefined) out[key] = flatten(item, urnOf);
+      return out;
+    }
+  }
+}
+
+interface ProtoStruct {
+  toJavaScript(): Record<string, unknown>;
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getObject(): ProtoStruct | undefined;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+  getProtect(): boolean;
+  getIgnorechangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+}
+interface RegisterResponse {
+  getUrn(): string;
+  getId(): string;
+  getObject(): ProtoStruct | undefined;
+}
+type Callback = (err: unknown, response?: RegisterResponse) => void;
+interface Monitor {
+  registerResource(req: RegisterRequest, callback: Callback): unknown;
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(fs.readFileSync(process.argv[2] ?? "", "utf8")) as RecordJob;
+  process.chdir(job.programDir);
+  // The program's own copy of the SDK is the one whose runtime must be mocked.
+  const resolveFromProgram = (id: string) => require.resolve(id, { paths: [job.programDir] });
+  const pulumi = require(resolveFromProgram("@pulumi/pulumi")) as typeof PulumiSdk;
+  const settings = require(resolveFromProgram("@pulumi/pulumi/runtime/settings")) as {
+    getMonitor(): Monitor;
+    waitForRPCs(): Promise<void>;
+  };
+  const region = job.config["aws:region"] ?? "us-east-1";
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+        if (job.dryRun) return { id: undefined, state: inputs };
+        const synthetic = syntheticOutputs(args.type, args.name, inputs, region);
+        return { id: synthetic.id, state: { ...synthetic.outputs, ...inputs } };
+      },
+      call: (args) => invokeResult(args.token, (args.inputs ?? {}) as Record<string, unknown>, region),
+    },
+    job.project,
+    job.stack,
+    job.dryRun,
+    job.organization,
+  );
+  pulumi.runtime.setAllConfig(job.config);
+
+  const stackUrn = engineUrn(job.stack, job.project, "pulumi:pulumi:Stack", `${job.project}-${job.stack}`);
+  const engineUrns = new Map<string, string>();
+  const urnOf = (mockUrn: string) => engineUrns.get(mockUrn) ?? mockUrn;
+  const recorded: EngineResource[] = [];
+  const defaultProviders = new Map<string, EngineResource>();
+
+  const defaultProviderFor = (pkg: string): string => {
+    let provider = defaultProviders.get(pkg);
+    if (!provider) {
+      const version = packageVersion(`@pulumi/${pkg}`, job.programDir);
+      const inputs: JsonObject = {};
+      for (const [key, value] of Object.entries(job.config)) {
+        if (key.startsWith(`${pkg}:`)) inputs[key.slice(pkg.length + 1)] = value;
+      }
+      if (version) inputs.version = version;
+      const name = `default${version ? `_${version.replace(/\./g, "_")}` : ""}`;
+      provider = {
+        urn: engineUrn(job.stack, job.project, `pulumi:providers:${pkg}`, name),
+        type: `pulumi:providers:${pkg}`,
+        name,
+        custom: true,
+        inputs,
+        outputs: inputs,
+        dependencies: [],
+        propertyDependencies: {},
+        options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [] },
+      };
+      defaultProviders.set(pkg, provider);
+    }
+    return `${provider.urn}::${job.dryRun ? UNKNOWN_SENTINEL : `${provider.name}-id`}`;
+  };
+
+  const monitor = settings.getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: RegisterRequest, callback: Callback) =>
+    register(req, (err, response) => {
+      if (!err && response) {
+        try {
+          recordOne(req, response);
+        } catch (recordError) {
+          return callback(recordError);
+        }
+      }
+      callback(err, response);
+    });
+
+  function recordOne(req: RegisterRequest, response: RegisterResponse): void {
+    const type = req.getType();
+    const parent = req.getParent() ? urnOf(req.getParent()) : stackUrn;
+    const chain = parent === stackUrn ? type : `${urnTypeChain(parent)}$${type}`;
+    const urn = engineUrn(job.stack, job.project, chain, req.getName());
+    engineUrns.set(response.getUrn(), urn);
+    const inputs = flatten(req.getObject()?.toJavaScript() ?? {}, urnOf) as JsonObject;
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+      const urns = deps.getUrnsList().map(urnOf);
+      // The engine drops keys whose list is empty.
+      if (urns.length > 0) propertyDependencies[key] = urns;
+    });
+    let outputs = flatten(response.getObject()?.toJavaScript() ?? {}, urnOf) as JsonObject;
+    if (job.dryRun && req.getCustom()) {
+      // A create in preview: what the provider computes is unknown until it runs.
+      outputs = { ...outputs };
+      for (const property of computedOutputs(type, job.programDir)) {
+        if (!(property in outputs)) outputs[property] = UNKNOWN_SENTINEL;
+      }
+      outputs.id = UNKNOWN_SENTINEL;
+    } else if (req.getCustom()) {
+      outputs = { ...outputs, id: response.getId() };
+    }
+    const pkg = type.split(":")[0] ?? "";
+    const isProvider = type.startsWith("pulumi:providers:");
+    const provider =
+      req.getProvider() !== ""
+        ? translateProviderRef(req.getProvider(), urnOf, job.dryRun)
+        : req.getCustom() && !isProvider && pkg !== "pulumi"
+          ? defaultProviderFor(pkg)
+          : undefined;
+    recorded.push({
+      urn,
+      type,
+      name: req.getName(),
+      custom: req.getCustom(),
+      parent,
+      inputs,
+      outputs,
+      dependencies: req.getDependenciesList().map(urnOf),
+      propertyDependencies,
+      provider,
+      options: {
+        protect: req.getProtect(),
+        ignoreChanges: req.getIgnorechangesList(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      },
+    });
+  }
+
+  const program = path.resolve(job.programDir, job.main);
+  require(program);
+  // Drain the program's registrations until nothing new arrives.
+  let seen = -1;
+  while (seen !== recorded.length) {
+    seen = recorded.length;
+    await settings.waitForRPCs();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  const root: EngineResource = {
+    urn: stackUrn,
+    type: "pulumi:pulumi:Stack",
+    name: `${job.project}-${job.stack}`,
+    custom: false,
+    inputs: {},
+    outputs: {},
+    dependencies: [],
+    propertyDependencies: {},
+    options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [] },
+  };
+  // Engine order: the stack, then each resource as registered, its default provider first.
+  const ordered: EngineResource[] = [root];
+  const emitted = new Set<string>();
+  for (const resource of recorded) {
+    const providerUrn = resource.provider?.slice(0, resource.provider.lastIndexOf("::"));
+    const defaultProvider = [...defaultProviders.values()].find((p) => p.urn === providerUrn);
+    if (defaultProvider && !emitted.has(defaultProvider.urn)) {
+      emitted.add(defaultProvider.urn);
+      ordered.push({ ...defaultProvider, parent: undefined });
+    }
+    ordered.push(resource);
+  }
+  const view: EngineView = {
+    organization: job.organization,
+    project: job.project,
+    stack: job.stack,
+    dryRun: job.dryRun,
+    config: job.config,
+    resources: ordered,
+  };
+  fs.writeFileSync(job.output, JSON.stringify(view, null, 1));
+}
+
+function translateProviderRef(reference: string, urnOf: (urn: string) => string, dryRun: boolean): string {
+  const cut = reference.lastIndexOf("::");
+  const urn = urnOf(reference.slice(0, cut));
+  const id = reference.slice(cut + 2);
+  return `${urn}::${id === "" ? (dryRun ? UNKNOWN_SENTINEL : "provider-id") : id}`;
+}
+
+function packageVersion(pkg: string, from: string): string | undefined {
+  try {
+    const manifest = require(require.resolve(`${pkg}/package.json`, { paths: [from] })) as { version?: string };
+    return manifest.version;
+  } catch {
+    return undefined;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

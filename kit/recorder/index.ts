@@ -1,0 +1,101 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as os from "os";
+import * as path from "path";
+import type { EngineView } from "../view";
+import type { RecordJob } from "./child";
+
+export interface RecordOptions {
+  /** `preview` (default): a first preview, AWS-computed values unknown. `known`: an update, everything known. */
+  readonly mode?: "preview" | "known";
+  /** Stack name; its `Pulumi.<stack>.yaml` supplies config. Default `dev`. */
+  readonly stack?: string;
+  readonly organization?: string;
+  /** Extra config (`aws:region` → `us-east-1`), over the stack file's. */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+export class RecordError extends Error {}
+
+interface ProjectFile {
+  readonly name: string;
+  readonly main?: string;
+}
+
+function readYaml(file: string): unknown {
+  return yaml.load(fs.readFileSync(file, "utf8"));
+}
+
+/** Reads `Pulumi.yaml`: the project's name and its entry point. */
+export function readProject(programDir: string): ProjectFile {
+  const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(programDir, f)).find((f) => fs.existsSync(f));
+  if (!file) throw new RecordError(`${programDir} has no Pulumi.yaml: not a Pulumi project directory.`);
+  const project = readYaml(file) as (Partial<ProjectFile> & { runtime?: unknown }) | null;
+  if (!project || typeof project.name !== "string") throw new RecordError(`${file} has no project name.`);
+  const runtime =
+    typeof project.runtime === "object" && project.runtime !== null ? (project.runtime as { name?: unknown }).name : project.runtime;
+  if (runtime !== "nodejs") throw new RecordError(`${file}: only nodejs programs can be recorded (runtime is ${String(runtime)}).`);
+  return { name: project.name, main: typeof project.main === "string" ? project.main : undefined };
+}
+
+/** Reads `Pulumi.<stack>.yaml`'s config as the CLI passes it: `ns:key` → string. */
+export function readStackConfig(programDir: string, stack: string, project: string): Record<string, string> {
+  const file = path.join(programDir, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) return {};
+  const document = readYaml(file) as { config?: Record<string, unknown> } | null;
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(document?.config ?? {})) {
+    const fullKey = key.includes(":") ? key : `${project}:${key}`;
+    if (typeof value === "object" && value !== null && "secure" in value) continue; // encrypted: not readable offline
+    config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return config;
+}
+
+function entryPoint(programDir: string, main: string | undefined): string {
+  if (main) return main;
+  for (const candidate of ["index.ts", "index.js"]) if (fs.existsSync(path.join(programDir, candidate))) return candidate;
+  throw new RecordError(`${programDir} has no index.ts or index.js and Pulumi.yaml names no main.`);
+}
+
+/**
+ * Runs a Pulumi TypeScript or JavaScript program under Pulumi's mocks, in its own
+ * process, and returns the engine's view of it: engine URNs, default providers,
+ * flattened references, and (in preview mode) unknown computed outputs.
+ */
+export async function recordProgram(programDir: string, options: RecordOptions = {}): Promise<EngineView> {
+  const dir = path.resolve(programDir);
+  const project = readProject(dir);
+  const stack = options.stack ?? "dev";
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "backup-guardrails-record-"));
+  const job: RecordJob = {
+    programDir: dir,
+    main: entryPoint(dir, project.main),
+    project: project.name,
+    stack,
+    organization: options.organization ?? "organization",
+    dryRun: (options.mode ?? "preview") === "preview",
+    config: { ...readStackConfig(dir, stack, project.name), ...options.config },
+    output: path.join(work, "view.json"),
+  };
+  fs.writeFileSync(path.join(work, "job.json"), JSON.stringify(job));
+  const childScript = fs.existsSync(path.join(__dirname, "child.js")) ? path.join(__dirname, "child.js") : path.join(__dirname, "child.ts");
+  const tsNode = require.resolve("ts-node/register/transpile-only");
+  try {
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ["-r", tsNode, childScript, path.join(work, "job.json")],
+        { cwd: dir, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
+        (error, _stdout, stderr) => {
+          if (error) reject(new RecordError(`Recording ${programDir} failed:\n${stderr.trim() || error.message}`));
+          else resolve();
+        },
+      );
+    });
+    return JSON.parse(fs.readFileSync(job.output, "utf8")) as EngineView;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The engine's view of a stack: what the Pulumi CLI hands a policy pack. The recorder
+ * produces it from a program, the export reader from `pulumi stack export`, and the
+ * engine emulator sends it to the pack over the Analyzer protocol.
+ */
+
+/** JSON as the engine sends it; unknowns are the sentinel strings, secrets are plain. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** The string the Node SDK sends for an unknown value during preview. */
+export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface EngineResourceOptions {
+  readonly protect: boolean;
+  readonly ignoreChanges: readonly string[];
+  readonly additionalSecretOutputs: readonly string[];
+  readonly deleteBeforeReplace?: boolean;
+}
+
+export interface EngineResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly parent?: string;
+  /** Provider-checked inputs (what `Analyze` sees). */
+  readonly inputs: JsonObject;
+  /** Outputs (what `AnalyzeStack` sees): unknown where AWS computes them during preview. */
+  readonly outputs: JsonObject;
+  readonly dependencies: readonly string[];
+  /** Top-level property → URNs of the resources it was computed from. */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /** Provider reference, `<provider urn>::<provider id>`. */
+  readonly provider?: string;
+  readonly options: EngineResourceOptions;
+}
+
+export interface EngineView {
+  readonly organization: string;
+  readonly project: string;
+  readonly stack: string;
+  /** `true` for a preview (unknowns present), `false` for an update or a deployed stack. */
+  readonly dryRun: boolean;
+  /** Stack configuration, `namespace:key` → string (secrets decrypted), as `PULUMI_CONFIG`. */
+  readonly config: Readonly<Record<string, string>>;
+  readonly resources: readonly EngineResource[];
+}
+
+/** `urn:pulumi:<stack>::<project>::<type chain>::<name>`. */
+export function engineUrn(stack: string, project: string, typeChain: string, name: string): string {
+  return `urn:pulumi:${stack}::${project}::${typeChain}::${name}`;
+}
+
+/** The type chain part of a URN (`parentType$childType`). */
+export function urnTypeChain(urn: string): string {
+  return urn.split("::")[2] ?? "";
+}
+
+/** A provider reference's URN part. */
+export function providerUrn(reference: string): string {
+  const cut = reference.lastIndexOf("::");
+  return cut > 0 ? reference.slice(0, cut) : reference;
+}

@@ -1,0 +1,238 @@
+import { parseArn } from "./arn";
+import { globMatches } from "./glob";
+import type { IndexedResource, StackIndex } from "./stackIndex";
+import { S3_BUCKET, S3_BUCKET_ENCRYPTION, S3_BUCKET_REPLICATION, type TypeSet } from "./types";
+import { getPath, isObject, isUnknown, jsonField, listField, stringField, stringMapField, type Value } from "./values";
+
+/** Which S3 buckets hold backups (shared by every policy that looks at backup buckets). */
+export interface BackupBucketConfig {
+  readonly backupBucketTags: Readonly<Record<string, string>>;
+  readonly backupBucketNamePatterns: readonly string[];
+}
+
+/** The tags AWS puts on a bucket: its own `tags` over its provider's `defaultTags`. */
+export interface EffectiveTags {
+  readonly tags: Readonly<Record<string, string>>;
+  /** Keys whose values are unknown during preview (or `*` when the whole map is). */
+  readonly unknownKeys: readonly string[];
+}
+
+export function providerDefaultTags(resource: IndexedResource): EffectiveTags {
+  // The aws provider JSON-encodes `defaultTags` when it registers: `{"tags":{…}}`.
+  const parsed = jsonField(resource.provider?.props.defaultTags);
+  if (parsed.state === "unknown") return { tags: {}, unknownKeys: ["*"] };
+  if (parsed.state !== "known") return { tags: {}, unknownKeys: [] };
+  const tags = stringMapField(getPath(parsed.value, ["tags"]));
+  return tags.state === "known" ? { tags: tags.value.known, unknownKeys: tags.value.unknownKeys } : { tags: {}, unknownKeys: [] };
+}
+
+export function effectiveTags(resource: IndexedResource): EffectiveTags {
+  const defaults = providerDefaultTags(resource);
+  const own = stringMapField(resource.props.tags);
+  if (own.state === "unknown") return { tags: defaults.tags, unknownKeys: ["*"] };
+  const ownTags = own.state === "known" ? own.value : { known: {}, unknownKeys: [] };
+  return {
+    tags: { ...defaults.tags, ...ownTags.known },
+    unknownKeys: [...defaults.unknownKeys, ...ownTags.unknownKeys],
+  };
+}
+
+export type BackupBucketClass = "backup" | "not-backup" | "undecidable";
+
+/** Decides whether a bucket is a backup bucket by its tags (case-insensitive) or logical name. */
+export function classifyBucket(bucket: IndexedResource, config: BackupBucketConfig): BackupBucketClass {
+  if (config.backupBucketNamePatterns.some((pattern) => globMatches(pattern, bucket.name))) return "backup";
+  const wanted = Object.entries(config.backupBucketTags).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()] as const);
+  if (wanted.length === 0) return "not-backup";
+  const { tags, unknownKeys } = effectiveTags(bucket);
+  const present = new Map(Object.entries(tags).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
+  if (wanted.some(([key, value]) => present.get(key) === value)) return "backup";
+  const unknown = new Set(unknownKeys.map((key) => key.toLowerCase()));
+  return unknown.has("*") || wanted.some(([key]) => unknown.has(key)) ? "undecidable" : "not-backup";
+}
+
+/** Buckets by their known physical name, for split resources that name a bucket literally. */
+function bucketsByName(index: StackIndex): Map<string, IndexedResource> {
+  return index.memo("bucketsByName", () => {
+    const byName = new Map<string, IndexedResource>();
+    for (const bucket of index.ofType(S3_BUCKET)) {
+      const name = stringField(bucket.props.bucket);
+      if (name.state === "known") byName.set(name.value, bucket);
+    }
+    return byName;
+  });
+}
+
+/** The stack bucket a bucket reference (name, ARN, or edge) points to. */
+export function bucketReferredTo(
+  index: StackIndex,
+  referrer: IndexedResource,
+  property: string,
+  value: Value | undefined,
+): IndexedResource | undefined {
+  const byEdge = index.dependenciesOf(referrer, property, S3_BUCKET);
+  if (byEdge.length === 1) return byEdge[0];
+  if (typeof value !== "string") return byEdge[0];
+  const arn = parseArn(value);
+  const name = arn?.service === "s3" ? arn.resource : value;
+  return bucketsByName(index).get(name) ?? byEdge[0];
+}
+
+/** Split configuration resources (`BucketServerSideEncryptionConfiguration`, …) per bucket URN. */
+export function bucketAttachments(index: StackIndex, types: TypeSet): Map<string, IndexedResource[]> {
+  return index.memo(`attachments:${[...types].join(",")}`, () => {
+    const byBucket = new Map<string, IndexedResource[]>();
+    for (const attachment of index.ofType(types)) {
+      const bucket = bucketReferredTo(index, attachment, "bucket", attachment.props.bucket);
+      if (!bucket) continue;
+      const list = byBucket.get(bucket.urn);
+      if (list) list.push(attachment);
+      else byBucket.set(bucket.urn, [attachment]);
+    }
+    return byBucket;
+  });
+}
+
+/** One replication rule's destination, from the split resource or the inline block. */
+export interface ReplicationDestination {
+  readonly source: IndexedResource;
+  readonly bucket: IndexedResource | undefined;
+  readonly replicaKeyProperty: string;
+  readonly replicaKey: Value | undefined;
+  /** The top-level property whose `propertyDependencies` hold the destination's edges. */
+  readonly edgeProperty: string;
+}
+
+export function replicationDestinations(index: StackIndex, bucket: IndexedResource): ReplicationDestination[] {
+  const out: ReplicationDestination[] = [];
+  for (const config of bucketAttachments(index, S3_BUCKET_REPLICATION).get(bucket.urn) ?? []) {
+    const rules = listField(config.props.rules);
+    if (rules.state !== "known") continue;
+    rules.value.forEach((rule, i) => {
+      const destination = getPath(rule, ["destination"]);
+      out.push({
+        source: config,
+        bucket: bucketReferredTo(index, config, "rules", getPath(destination, ["bucket"])),
+        replicaKeyProperty: `rules[${i}].destination.encryptionConfiguration.replicaKmsKeyId`,
+        replicaKey: getPath(destination, ["encryptionConfiguration", "replicaKmsKeyId"]),
+        edgeProperty: "rules",
+      });
+    });
+  }
+  const inlineRules = listField(getPath(bucket.props.replicationConfiguration, ["rules"]));
+  if (inlineRules.state === "known") {
+    inlineRules.value.forEach((rule, i) => {
+      const destination = getPath(rule, ["destination"]);
+      out.push({
+        source: bucket,
+        bucket: bucketReferredTo(index, bucket, "replicationConfiguration", getPath(destination, ["bucket"])),
+        replicaKeyProperty: `replicationConfiguration.rules[${i}].destination.replicaKmsKeyId`,
+        replicaKey: getPath(destination, ["replicaKmsKeyId"]),
+        edgeProperty: "replicationConfiguration",
+      });
+    });
+  }
+  return out;
+}
+
+/** Why a bucket counts as a backup bucket. */
+export interface BackupBucket {
+  readonly bucket: IndexedResource;
+  /** Set when the bucket is a backup bucket because another one replicates into it. */
+  readonly replicaOf?: IndexedResource;
+}
+
+export interface BackupBuckets {
+  readonly byUrn: ReadonlyMap<string, BackupBucket>;
+  /** Buckets whose tags are unknown during preview, so their role cannot be decided. */
+  readonly undecidable: readonly IndexedResource[];
+}
+
+/**
+ * Every backup bucket of the stack: tagged or named as one, plus (transitively) the
+ * destinations backup buckets replicate to, since a replica is a backup copy too.
+ */
+export function backupBuckets(index: StackIndex, config: BackupBucketConfig): BackupBuckets {
+  const key = `backupBuckets:${JSON.stringify(config.backupBucketTags)}:${JSON.stringify(config.backupBucketNamePatterns)}`;
+  return index.memo(key, () => {
+    const byUrn = new Map<string, BackupBucket>();
+    const undecidable: IndexedResource[] = [];
+    const queue: IndexedResource[] = [];
+    for (const bucket of index.ofType(S3_BUCKET)) {
+      const verdict = classifyBucket(bucket, config);
+      if (verdict === "backup") {
+        byUrn.set(bucket.urn, { bucket });
+        queue.push(bucket);
+      } else if (verdict === "undecidable") undecidable.push(bucket);
+    }
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      for (const destination of replicationDestinations(index, next)) {
+        if (destination.bucket && !byUrn.has(destination.bucket.urn)) {
+          byUrn.set(destination.bucket.urn, { bucket: destination.bucket, replicaOf: next });
+          queue.push(destination.bucket);
+        }
+      }
+    }
+    return { byUrn, undecidable: undecidable.filter((bucket) => !byUrn.has(bucket.urn)) };
+  });
+}
+
+/** A bucket's default encryption as the split resource or the inline block sets it. */
+export interface BucketEncryption {
+  readonly source: IndexedResource;
+  /** Path of the algorithm and key properties, as the user writes them. */
+  readonly algorithmProperty: string;
+  readonly keyProperty: string;
+  /** Top-level property whose edges lead to the key. */
+  readonly edgeProperty: string;
+  readonly algorithm: Value | undefined;
+  readonly key: Value | undefined;
+}
+
+/**
+ * The default-encryption rules in force on a bucket. A split
+ * `BucketServerSideEncryptionConfiguration` replaces the inline block; with neither,
+ * S3 applies SSE-S3 (an empty list here). `undefined` means the configuration itself
+ * is unknown during preview.
+ */
+export function bucketEncryption(index: StackIndex, bucket: IndexedResource): BucketEncryption[] | undefined {
+  const split = bucketAttachments(index, S3_BUCKET_ENCRYPTION).get(bucket.urn) ?? [];
+  if (split.length > 0) {
+    const out: BucketEncryption[] = [];
+    for (const config of split) {
+      const rules = listField(config.props.rules);
+      if (rules.state === "unknown") return undefined;
+      if (rules.state !== "known") continue;
+      rules.value.forEach((rule, i) => {
+        const byDefault = getPath(rule, ["applyServerSideEncryptionByDefault"]);
+        out.push({
+          source: config,
+          algorithmProperty: `rules[${i}].applyServerSideEncryptionByDefault.sseAlgorithm`,
+          keyProperty: `rules[${i}].applyServerSideEncryptionByDefault.kmsMasterKeyId`,
+          edgeProperty: "rules",
+          algorithm: getPath(byDefault, ["sseAlgorithm"]),
+          key: getPath(byDefault, ["kmsMasterKeyId"]),
+        });
+      });
+    }
+    return out;
+  }
+  const inline = bucket.props.serverSideEncryptionConfiguration;
+  if (isUnknown(inline)) {
+    // Unknown without an edge: the provider computes it because the program left it unset.
+    return index.dependenciesOf(bucket, "serverSideEncryptionConfiguration").length === 0 ? [] : undefined;
+  }
+  if (!isObject(inline)) return [];
+  const byDefault = getPath(inline, ["rule", "applyServerSideEncryptionByDefault"]);
+  const base = "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault";
+  return [
+    {
+      source: bucket,
+      algorithmProperty: `${base}.sseAlgorithm`,
+      keyProperty: `${base}.kmsMasterKeyId`,
+      edgeProperty: "serverSideEncryptionConfiguration",
+      algorithm: getPath(byDefault, ["sseAlgorithm"]),
+      key: getPath(byDefault, ["kmsMasterKeyId"]),
+    },
+  ];
+}

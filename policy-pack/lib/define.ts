@@ -1,0 +1,196 @@
+import type {
+  EnforcementLevel,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  Severity,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { ConfigError, configSchema, exemptionsField, parseConfig, type ConfigFields, type Exemption } from "./config";
+import { exemptionStatus } from "./exemptions";
+import { gapLedger, type Gap } from "./gaps";
+import type { Outcome } from "./outcome";
+import { StackIndex, type IndexedResource } from "./stackIndex";
+import type { TypeSet } from "./types";
+import { toProps } from "./values";
+
+/** The areas of the control catalogue; a policy's folder is its area. */
+export type Area = "encryption" | "identity" | "retention" | "replication" | "coverage";
+
+/** Everything a policy says about itself, written once and rendered into every document. */
+export interface PolicyMetadata<C> {
+  /** Kebab-case, the only id (public API: users put it in config files). */
+  readonly name: string;
+  /** One sentence with "must", naming the AWS resource. */
+  readonly description: string;
+  readonly severity: Severity;
+  readonly area: Area;
+  /** NIST SP 800-53 Rev. 5 control ids, most specific first. */
+  readonly nist: readonly string[];
+  /** What the NIST controls require of this system, in a sentence. */
+  readonly specification: string;
+  /** Other frameworks' references, e.g. "HIPAA 164.312(a)(2)(iv)". */
+  readonly references?: readonly string[];
+  readonly remediationSteps: string;
+  /** AWS documentation of the behaviour the policy enforces. */
+  readonly url: string;
+  readonly config: ConfigFields<C>;
+}
+
+/** What a rule sees: the parsed config (defaults applied) and, for stack rules, the index. */
+export interface RuleContext<C> {
+  readonly config: C;
+}
+
+export interface StackRuleContext<C> extends RuleContext<C> {
+  readonly index: StackIndex;
+}
+
+export interface StackRule<C> {
+  /** The resources the control applies to. */
+  subjects(context: StackRuleContext<C>): Iterable<IndexedResource>;
+  /** The control's outcome(s) on one of them; `undefined` when it does not apply after all. */
+  check(subject: IndexedResource, context: StackRuleContext<C>): Outcome | readonly Outcome[] | undefined;
+}
+
+export interface ResourceRule<C> {
+  readonly resourceTypes: TypeSet;
+  /** The outcome(s) on one resource's inputs; `undefined` when the control does not apply. */
+  check(resource: IndexedResource, context: RuleContext<C>): Outcome | readonly Outcome[] | undefined;
+}
+
+/** Critical and high stop a deployment by default; medium and low warn. */
+export function defaultEnforcement(severity: Severity): EnforcementLevel {
+  return severity === "critical" || severity === "high" ? "mandatory" : "advisory";
+}
+
+type WithExemptions<C> = C & { readonly exemptions: readonly Exemption[] };
+
+function metadataFields<C>(meta: PolicyMetadata<C>) {
+  const fields = { ...meta.config, exemptions: exemptionsField } as ConfigFields<WithExemptions<C>>;
+  return {
+    fields,
+    policy: {
+      name: meta.name,
+      description: meta.description,
+      enforcementLevel: defaultEnforcement(meta.severity),
+      severity: meta.severity,
+      framework: {
+        name: "NIST SP 800-53",
+        version: "Rev. 5",
+        reference: meta.nist.join(", "),
+        specification: meta.specification,
+      },
+      tags: [`area:${meta.area}`, ...(meta.references ?? [])],
+      remediationSteps: meta.remediationSteps,
+      url: meta.url,
+      configSchema: configSchema(fields),
+    },
+  };
+}
+
+/** Runs a rule on one subject, turning anything it throws into an unverifiable outcome. */
+function evaluate(run: () => Outcome | readonly Outcome[] | undefined): readonly Outcome[] {
+  try {
+    const result = run();
+    if (result === undefined) return [];
+    return Array.isArray(result) ? result : [result as Outcome];
+  } catch (error) {
+    // A policy that throws aborts the user's whole preview; one resource we could not
+    // read must not. Say so instead (the message is ours, never a property value).
+    const why = error instanceof Error ? error.constructor.name : "an error";
+    return [{ status: "unverifiable", property: "(whole resource)", reason: `the policy could not evaluate it (${why})` }];
+  }
+}
+
+interface Reported {
+  violations: { message: string; urn: string }[];
+  gaps: Gap[];
+}
+
+function judge<C>(name: string, subject: IndexedResource, config: WithExemptions<C>, outcomes: readonly Outcome[], now: Date): Reported {
+  const out: Reported = { violations: [], gaps: [] };
+  if (outcomes.length === 0) return out;
+  const exemption = exemptionStatus(config.exemptions, subject, now);
+  if (exemption.state === "exempt") return out;
+  const lapsed = exemption.state === "expired" ? ` (Its exemption lapsed after ${exemption.exemption.expires}.)` : "";
+  for (const outcome of outcomes) {
+    if (outcome.status === "violated") out.violations.push({ message: outcome.message + lapsed, urn: subject.urn });
+    else if (outcome.status === "unverifiable") out.gaps.push({ policy: name, property: outcome.property, reason: outcome.reason });
+  }
+  return out;
+}
+
+function readConfig<C>(name: string, fields: ConfigFields<C>, raw: unknown, report: ReportViolation, urn?: string): C | undefined {
+  try {
+    const bag = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+    return parseConfig(name, fields, bag);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    report(error.message, urn);
+    return undefined;
+  }
+}
+
+/** A policy of this pack, with the metadata the docs are rendered from. */
+export type BackupStackPolicy = StackValidationPolicy & { readonly area: Area };
+export type BackupResourcePolicy = ResourceValidationPolicy & { readonly area: Area; readonly resourceTypes: TypeSet };
+export type BackupPolicy = BackupStackPolicy | BackupResourcePolicy;
+
+/**
+ * A control that relates resources: runs once per `AnalyzeStack` over one index of
+ * the stack, applies exemptions, contains errors per resource, reports violations on
+ * the resource they concern and hands unverifiable outcomes to the gap ledger.
+ */
+export function defineStackPolicy<C>(meta: PolicyMetadata<C>, rule: StackRule<C>): BackupStackPolicy {
+  const { fields, policy } = metadataFields(meta);
+  return {
+    ...policy,
+    area: meta.area,
+    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+      const config = readConfig(meta.name, fields, args.getConfig(), report);
+      if (!config) return;
+      const context: StackRuleContext<WithExemptions<C>> = { config, index: StackIndex.fromPolicyResources(args.resources) };
+      const now = new Date();
+      const gapsByUrn = new Map<string, Gap[]>();
+      for (const subject of rule.subjects(context)) {
+        const outcomes = evaluate(() => rule.check(subject, context));
+        const { violations, gaps } = judge(meta.name, subject, config, outcomes, now);
+        for (const violation of violations) report(violation.message, violation.urn);
+        if (gaps.length > 0) gapsByUrn.set(subject.urn, [...(gapsByUrn.get(subject.urn) ?? []), ...gaps]);
+      }
+      gapLedger.recordStackRun(meta.name, gapsByUrn);
+    },
+  };
+}
+
+/**
+ * A control whose facts all sit on one resource: runs in `Analyze`, before the
+ * resource changes, so a mandatory violation stops it in `pulumi up`.
+ */
+export function defineResourcePolicy<C>(meta: PolicyMetadata<C>, rule: ResourceRule<C>): BackupResourcePolicy {
+  const { fields, policy } = metadataFields(meta);
+  return {
+    ...policy,
+    area: meta.area,
+    resourceTypes: rule.resourceTypes,
+    validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+      if (!rule.resourceTypes.has(args.type)) return;
+      const config = readConfig(meta.name, fields, args.getConfig(), report);
+      if (!config) return;
+      const resource: IndexedResource = {
+        urn: args.urn,
+        type: args.type,
+        name: args.name,
+        props: toProps(args.props),
+        provider: args.provider && { ...args.provider, props: toProps(args.provider.props) },
+        secretOutputs: new Set(args.opts?.additionalSecretOutputs ?? []),
+      };
+      const outcomes = evaluate(() => rule.check(resource, { config }));
+      const { violations, gaps } = judge(meta.name, resource, config, outcomes, new Date());
+      for (const violation of violations) report(violation.message);
+      gapLedger.recordResourceRun(meta.name, resource.urn, gaps);
+    },
+  };
+}

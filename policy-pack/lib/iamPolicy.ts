@@ -1,0 +1,102 @@
+import { actionMatchesPattern } from "@cloud-copilot/iam-expand";
+import { getPath, isObject, jsonField, type Value } from "./values";
+
+/** A principal as written in a resource policy: `{AWS: "arn:…"}`, `{Service: "…"}` or `*`. */
+export interface Principal {
+  readonly kind: string;
+  readonly id: string;
+}
+
+/** One statement, normalised: every list is a list, every name as written. */
+export interface Statement {
+  /** `Sid`, or `#<position>` when there is none. */
+  readonly label: string;
+  readonly effect: "Allow" | "Deny";
+  readonly principals: readonly Principal[];
+  readonly notPrincipals: readonly Principal[];
+  readonly actions: readonly string[];
+  readonly notActions: readonly string[];
+  readonly hasCondition: boolean;
+}
+
+export type ParsedPolicy =
+  | { readonly state: "known"; readonly statements: readonly Statement[] }
+  | { readonly state: "absent" }
+  | { readonly state: "unknown" }
+  | { readonly state: "invalid"; readonly problem: string };
+
+function strings(value: Value | undefined): string[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value) && value.every((item): item is string => typeof item === "string")) return value;
+  return undefined;
+}
+
+function principals(value: Value | undefined): Principal[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (value === "*") return [{ kind: "*", id: "*" }];
+  if (!isObject(value)) return undefined;
+  const out: Principal[] = [];
+  for (const [kind, ids] of Object.entries(value)) {
+    const list = strings(ids);
+    if (!list) return undefined;
+    for (const id of list) out.push({ kind, id });
+  }
+  return out;
+}
+
+function parseStatement(raw: Value, position: number): Statement | string {
+  if (!isObject(raw)) return `statement #${position} is not an object`;
+  const sid = getPath(raw, ["Sid"]);
+  const label = typeof sid === "string" && sid !== "" ? `'${sid}'` : `#${position}`;
+  const effect = getPath(raw, ["Effect"]);
+  if (effect !== "Allow" && effect !== "Deny") return `statement ${label} has no Effect of "Allow" or "Deny"`;
+  const parsedPrincipals = principals(getPath(raw, ["Principal"]));
+  const parsedNotPrincipals = principals(getPath(raw, ["NotPrincipal"]));
+  if (!parsedPrincipals || !parsedNotPrincipals) return `statement ${label} has a malformed Principal`;
+  const actions = strings(getPath(raw, ["Action"]));
+  const notActions = strings(getPath(raw, ["NotAction"]));
+  if (!actions || !notActions) return `statement ${label} has a malformed Action or NotAction`;
+  const condition = getPath(raw, ["Condition"]);
+  return {
+    label,
+    effect,
+    principals: parsedPrincipals,
+    notPrincipals: parsedNotPrincipals,
+    actions,
+    notActions,
+    hasCondition: isObject(condition) && Object.keys(condition).length > 0,
+  };
+}
+
+/** Parses an IAM policy document held as a JSON string (or an object). */
+export function parsePolicyDocument(value: Value | undefined): ParsedPolicy {
+  const document = jsonField(value);
+  if (document.state === "absent" || document.state === "unknown") return document;
+  if (document.state === "invalid") return { state: "invalid", problem: `is ${document.found}` };
+  if (!isObject(document.value)) return { state: "invalid", problem: "is not a JSON object" };
+  const raw = getPath(document.value, ["Statement"]);
+  const list = Array.isArray(raw) ? raw : isObject(raw) ? [raw] : undefined;
+  if (!list) return { state: "invalid", problem: "has no Statement" };
+  const statements: Statement[] = [];
+  for (const [i, item] of list.entries()) {
+    const statement = parseStatement(item, i);
+    if (typeof statement === "string") return { state: "invalid", problem: statement };
+    statements.push(statement);
+  }
+  return { state: "known", statements };
+}
+
+/** True when the statement's `Action`/`NotAction` covers the action (wildcards included). */
+export function statementCoversAction(statement: Statement, action: string): boolean {
+  if (statement.notActions.length > 0) {
+    return !statement.notActions.some((pattern) => actionMatchesPattern(action, pattern));
+  }
+  return statement.actions.some((pattern) => actionMatchesPattern(action, pattern));
+}
+
+/** True when the statement applies to everyone: `*`, `{AWS: "*"}`, or an Allow with NotPrincipal. */
+export function statementAppliesToAnyone(statement: Statement): boolean {
+  if (statement.notPrincipals.length > 0) return true;
+  return statement.principals.some((principal) => principal.id === "*" && (principal.kind === "*" || principal.kind === "AWS"));
+}

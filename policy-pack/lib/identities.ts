@@ -1,0 +1,88 @@
+import { parseArn } from "./arn";
+import { backupBuckets, bucketAttachments, type BackupBucketConfig } from "./buckets";
+import type { IndexedResource, StackIndex } from "./stackIndex";
+import { BACKUP_SELECTION, IAM_IDENTITY, IAM_ROLE, RESTORE_TESTING_SELECTION, S3_BUCKET_REPLICATION } from "./types";
+import { getPath, stringField, type Value } from "./values";
+
+/** How principals written in policies find the IAM roles, users and groups of the stack. */
+interface IdentityLookup {
+  readonly byArn: ReadonlyMap<string, IndexedResource>;
+  /** `role/<name>`, `user/<name>`, `group/<name>` for identities whose name is known. */
+  readonly byKindAndName: ReadonlyMap<string, IndexedResource>;
+}
+
+const KIND_OF_TYPE: Readonly<Record<string, string>> = {
+  "aws:iam/role:Role": "role",
+  "aws:iam/user:User": "user",
+  "aws:iam/group:Group": "group",
+};
+
+function identityLookup(index: StackIndex): IdentityLookup {
+  return index.memo("identityLookup", () => {
+    const byArn = new Map<string, IndexedResource>();
+    const byKindAndName = new Map<string, IndexedResource>();
+    for (const identity of index.ofType(IAM_IDENTITY)) {
+      const arn = stringField(identity.props.arn);
+      if (arn.state === "known") byArn.set(arn.value, identity);
+      const name = stringField(identity.props.name);
+      if (name.state === "known") byKindAndName.set(`${KIND_OF_TYPE[identity.type]}/${name.value}`, identity);
+    }
+    return { byArn, byKindAndName };
+  });
+}
+
+/**
+ * The stack identity a principal ARN names: by its known ARN, or, while ARNs are still
+ * unknown during preview, by the kind and name in the ARN (`…:role/path/name`).
+ */
+export function identityForPrincipal(index: StackIndex, principal: string): IndexedResource | undefined {
+  const lookup = identityLookup(index);
+  const exact = lookup.byArn.get(principal);
+  if (exact) return exact;
+  const arn = parseArn(principal);
+  if (!arn || arn.service !== "iam") return undefined;
+  const [kind, ...rest] = arn.resource.split("/");
+  const name = rest[rest.length - 1];
+  return kind && name ? lookup.byKindAndName.get(`${kind}/${name}`) : undefined;
+}
+
+/** The identity a role reference (`iamRoleArn`, `role`) of `referrer` points to. */
+function roleReferredTo(index: StackIndex, referrer: IndexedResource, property: string, value: Value | undefined) {
+  const byEdge = index.dependenciesOf(referrer, property, IAM_ROLE)[0];
+  if (byEdge) return byEdge;
+  return typeof value === "string" ? identityForPrincipal(index, value) : undefined;
+}
+
+/** Why a role is a backup identity: the resource that makes AWS Backup or S3 assume it. */
+export interface BackupIdentityUse {
+  readonly role: IndexedResource;
+  readonly assumedFor: IndexedResource;
+}
+
+/**
+ * Backup identities: roles AWS Backup assumes (`iamRoleArn` of backup and
+ * restore-testing selections) and roles S3 assumes to replicate backup buckets.
+ */
+export function backupIdentities(index: StackIndex, buckets: BackupBucketConfig): ReadonlyMap<string, BackupIdentityUse> {
+  return index.memo(`backupIdentities:${JSON.stringify(buckets)}`, () => {
+    const out = new Map<string, BackupIdentityUse>();
+    const add = (role: IndexedResource | undefined, assumedFor: IndexedResource) => {
+      if (role && !out.has(role.urn)) out.set(role.urn, { role, assumedFor });
+    };
+    for (const selection of index.ofType(BACKUP_SELECTION)) {
+      add(roleReferredTo(index, selection, "iamRoleArn", selection.props.iamRoleArn), selection);
+    }
+    for (const selection of index.ofType(RESTORE_TESTING_SELECTION)) {
+      add(roleReferredTo(index, selection, "iamRoleArn", selection.props.iamRoleArn), selection);
+    }
+    const replications = bucketAttachments(index, S3_BUCKET_REPLICATION);
+    for (const { bucket } of backupBuckets(index, buckets).byUrn.values()) {
+      for (const replication of replications.get(bucket.urn) ?? []) {
+        add(roleReferredTo(index, replication, "role", replication.props.role), bucket);
+      }
+      const inlineRole = getPath(bucket.props.replicationConfiguration, ["role"]);
+      if (inlineRole !== undefined) add(roleReferredTo(index, bucket, "replicationConfiguration", inlineRole), bucket);
+    }
+    return out;
+  });
+}

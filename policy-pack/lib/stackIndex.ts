@@ -1,0 +1,158 @@
+import type { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
+import { className, type TypeSet } from "./types";
+import { getPath, isUnknown, toProps, type Props, type Value } from "./values";
+
+/** The provider a resource is registered with, as policies see it. */
+export interface IndexedProvider {
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  readonly props: Props;
+}
+
+/** One resource of the stack, with plain props and its edges as URNs. */
+export interface IndexedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** Outputs in a stack policy (unknown where AWS computes them during preview). */
+  readonly props: Props;
+  readonly provider?: IndexedProvider;
+  readonly parentUrn?: string;
+  /** Outputs the program marked secret; their values are never echoed. */
+  readonly secretOutputs: ReadonlySet<string>;
+}
+
+/** A `propertyDependencies` edge seen from its target. */
+export interface Referrer {
+  readonly resource: IndexedResource;
+  readonly property: string;
+}
+
+function lazyProps(raw: unknown): () => Props {
+  let props: Props | undefined;
+  return () => (props ??= toProps(raw));
+}
+
+function indexProvider(provider: PolicyProviderResource | undefined): IndexedProvider | undefined {
+  if (!provider) return undefined;
+  const read = lazyProps(provider.props);
+  return {
+    type: provider.type,
+    urn: provider.urn,
+    name: provider.name,
+    get props() {
+      return read();
+    },
+  };
+}
+
+function indexResource(resource: PolicyResource): IndexedResource {
+  const read = lazyProps(resource.props);
+  return {
+    urn: resource.urn,
+    type: resource.type,
+    name: resource.name,
+    get props() {
+      return read();
+    },
+    provider: indexProvider(resource.provider),
+    parentUrn: resource.parent?.urn,
+    secretOutputs: new Set(resource.opts?.additionalSecretOutputs ?? []),
+  };
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * One indexed view of the stack, built once per `validateStack` call: resources by
+ * type and by URN, and `propertyDependencies` edges in both directions, so that every
+ * cross-resource question is a lookup rather than a scan. Derived facts that several
+ * policies need (backup stores, backup keys, identities) are computed once per index
+ * through `memo`.
+ */
+export class StackIndex {
+  private readonly byUrn = new Map<string, IndexedResource>();
+  private readonly byType = new Map<string, IndexedResource[]>();
+  private readonly forward = new Map<string, Map<string, IndexedResource[]>>();
+  private readonly reverse = new Map<string, Referrer[]>();
+  private readonly memos = new Map<string, unknown>();
+
+  private constructor(readonly resources: readonly IndexedResource[]) {}
+
+  static fromPolicyResources(resources: readonly PolicyResource[]): StackIndex {
+    const indexed = resources.map((resource) => ({ resource, indexed: indexResource(resource) }));
+    const index = new StackIndex(indexed.map((entry) => entry.indexed));
+    for (const { indexed: resource } of indexed) {
+      index.byUrn.set(resource.urn, resource);
+      const sameType = index.byType.get(resource.type);
+      if (sameType) sameType.push(resource);
+      else index.byType.set(resource.type, [resource]);
+    }
+    for (const { resource, indexed: from } of indexed) {
+      const edges = new Map<string, IndexedResource[]>();
+      for (const property of Object.keys(resource.propertyDependencies ?? {})) {
+        const targets = (resource.propertyDependencies[property] ?? [])
+          .map((target) => index.byUrn.get(target.urn))
+          .filter((target): target is IndexedResource => target !== undefined);
+        if (targets.length === 0) continue;
+        edges.set(property, targets);
+        for (const target of targets) {
+          const referrers = index.reverse.get(target.urn);
+          const referrer = { resource: from, property };
+          if (referrers) referrers.push(referrer);
+          else index.reverse.set(target.urn, [referrer]);
+        }
+      }
+      if (edges.size > 0) index.forward.set(from.urn, edges);
+    }
+    return index;
+  }
+
+  get(urn: string): IndexedResource | undefined {
+    return this.byUrn.get(urn);
+  }
+
+  ofType(types: TypeSet): IndexedResource[] {
+    const out: IndexedResource[] = [];
+    for (const type of types) out.push(...(this.byType.get(type) ?? EMPTY));
+    return out;
+  }
+
+  /** Resources the given property of `from` was computed from (its `propertyDependencies`). */
+  dependenciesOf(from: IndexedResource, property: string, types?: TypeSet): readonly IndexedResource[] {
+    const targets = this.forward.get(from.urn)?.get(property) ?? EMPTY;
+    return types ? targets.filter((target) => types.has(target.type)) : targets;
+  }
+
+  /** Resources with a property computed from `target`. */
+  referrersOf(target: IndexedResource, types?: TypeSet): readonly Referrer[] {
+    const referrers = this.reverse.get(target.urn) ?? EMPTY;
+    return types ? referrers.filter((referrer) => types.has(referrer.resource.type)) : referrers;
+  }
+
+  /**
+   * Reads a setting the program may have left unset. During preview the provider marks
+   * an unset optional-computed property (a vault's `kmsKeyArn`, a key's
+   * `rotationPeriodInDays`) unknown; an unknown that no resource of the program
+   * produced (no `propertyDependencies` edge) is such a default, and reads as absent.
+   */
+  setting(resource: IndexedResource, path: readonly [string, ...(string | number)[]]): Value | undefined {
+    const value = getPath(resource.props, path);
+    if (isUnknown(value) && this.dependenciesOf(resource, path[0]).length === 0) return undefined;
+    return value;
+  }
+
+  /** Computes a derived fact once per index. */
+  memo<T>(key: string, compute: (index: StackIndex) => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute(this);
+    this.memos.set(key, value);
+    return value;
+  }
+}
+
+/** `Vault 'payments'`: how messages name a resource. */
+export function describe(resource: { readonly type: string; readonly name: string }): string {
+  return `${className(resource.type)} '${resource.name}'`;
+}

@@ -1,0 +1,48 @@
+/**
+ * Type tokens, grouped so that every alias of a resource counts. `@pulumi/aws` 7 keeps
+ * deprecated tokens (`BucketV2`, `…V2` split resources) beside the current ones, and a
+ * program may use either.
+ */
+export type TypeSet = ReadonlySet<string>;
+
+function types(...tokens: string[]): TypeSet {
+  return new Set(tokens);
+}
+
+export const BACKUP_VAULT = types("aws:backup/vault:Vault");
+export const AIR_GAPPED_VAULT = types("aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault");
+export const BACKUP_SELECTION = types("aws:backup/selection:Selection");
+export const RESTORE_TESTING_SELECTION = types("aws:backup/restoreTestingSelection:RestoreTestingSelection");
+
+export const S3_BUCKET = types("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2");
+export const S3_BUCKET_ENCRYPTION = types(
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+);
+export const S3_BUCKET_REPLICATION = types("aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+
+/** Keys whose material and policy the customer controls. */
+export const KMS_KEY = types("aws:kms/key:Key");
+export const KMS_REPLICA_KEY = types("aws:kms/replicaKey:ReplicaKey");
+export const KMS_EXTERNAL_KEY = types("aws:kms/externalKey:ExternalKey");
+export const KMS_REPLICA_EXTERNAL_KEY = types("aws:kms/replicaExternalKey:ReplicaExternalKey");
+export const KMS_CUSTOMER_KEY = union(KMS_KEY, KMS_REPLICA_KEY, KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY);
+export const KMS_ALIAS = types("aws:kms/alias:Alias");
+export const KMS_KEY_POLICY = types("aws:kms/keyPolicy:KeyPolicy");
+
+export const IAM_ROLE = types("aws:iam/role:Role");
+export const IAM_USER = types("aws:iam/user:User");
+export const IAM_GROUP = types("aws:iam/group:Group");
+export const IAM_IDENTITY = union(IAM_ROLE, IAM_USER, IAM_GROUP);
+
+export const AWS_PROVIDER = types("pulumi:providers:aws");
+
+export function union(...sets: TypeSet[]): TypeSet {
+  return new Set(sets.flatMap((set) => [...set]));
+}
+
+/** "aws:backup/vault:Vault" → "Vault": the class name users write in their programs. */
+export function className(type: string): string {
+  const parts = type.split(":");
+  return parts[parts.length - 1] || type;
+}

@@ -1,0 +1,217 @@
+/**
+ * The parsing edge. Everything the engine hands a policy (proxied property bags whose
+ * unknown values are sentinel strings, secrets, assets, odd types) is turned here into
+ * plain `Value`s in which an unknown is the `UNKNOWN` marker. Nothing past this module
+ * sees `any`, a proxy or a sentinel string.
+ */
+
+/** A value that AWS computes and that is therefore unknown during `pulumi preview`. */
+export interface Unknown {
+  readonly __unknown: true;
+}
+
+export const UNKNOWN: Unknown = Object.freeze({ __unknown: true as const });
+
+export type Value = null | boolean | number | string | Unknown | Value[] | { [key: string]: Value };
+
+/** The properties of one resource, plain and frozen in shape. */
+export type Props = { readonly [key: string]: Value };
+
+// The Pulumi engine encodes each kind of unknown as one of these sentinel strings
+// (see @pulumi/policy's proxy.js and @pulumi/pulumi's rpc.js).
+const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+  "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+  "030794c1-ac77-496b-92df-f27374a8bd58",
+  "e48ece36-62e2-4504-bad9-02848725956a",
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+/** The string the Node SDK sends for every unknown output. */
+export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+
+export function isUnknown(value: unknown): value is Unknown {
+  return value === UNKNOWN;
+}
+
+export function isObject(value: Value | undefined): value is { [key: string]: Value } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !isUnknown(value);
+}
+
+// @pulumi/policy wraps property bags in a Proxy that throws on unknown reads; this
+// key is its documented escape hatch to the raw target.
+const PROXY_TARGET_KEY = "__getSpecialProxyTarget";
+
+function unwrapProxy(raw: object): object {
+  try {
+    const target: unknown = (raw as Record<string, unknown>)[PROXY_TARGET_KEY];
+    return typeof target === "object" && target !== null ? target : raw;
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * Converts anything the engine or a user hands us into a plain `Value`. Never throws:
+ * cycles, functions and class instances that are not data become `null` or their
+ * data fields.
+ */
+export function toValue(raw: unknown, seen: Set<object> = new Set()): Value {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === "string") return UNKNOWN_SENTINELS.has(raw) ? UNKNOWN : raw;
+  if (typeof raw === "number") return Number.isFinite(raw) ? raw : null;
+  if (typeof raw === "boolean") return raw;
+  if (typeof raw !== "object") return null;
+  if (raw === UNKNOWN) return UNKNOWN;
+  const target = unwrapProxy(raw);
+  if (seen.has(target)) return null;
+  seen.add(target);
+  try {
+    if (Array.isArray(target)) return target.map((item) => toValue(item, seen));
+    const record = target as Record<string, unknown>;
+    // A wrapped secret (Remediate requests and stack exports): keep its plain value.
+    if (record[SECRET_SIGNATURE_KEY] === SECRET_SIGNATURE && "value" in record) {
+      return toValue(record.value, seen);
+    }
+    // @pulumi/policy's Secret class keeps the value in a field of the same name.
+    if (target.constructor?.name === "Secret" && "value" in record) return toValue(record.value, seen);
+    const out: { [key: string]: Value } = {};
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      if (item !== undefined && typeof item !== "function") out[key] = toValue(item, seen);
+    }
+    return out;
+  } finally {
+    seen.delete(target);
+  }
+}
+
+/** Converts a property bag; anything that is not an object becomes an empty bag. */
+export function toProps(raw: unknown): Props {
+  const value = toValue(raw);
+  return isObject(value) ? value : {};
+}
+
+/** True when the value, or anything nested in it, is unknown. */
+export function containsUnknown(value: Value | undefined): boolean {
+  if (isUnknown(value)) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (isObject(value)) return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/**
+ * Reads a nested property. Stops at the first unknown on the way and returns it, so
+ * "the enclosing object is unknown" and "this field is unknown" read the same.
+ */
+export function getPath(value: Value | undefined, path: readonly (string | number)[]): Value | undefined {
+  let current: Value | undefined = value;
+  for (const step of path) {
+    if (isUnknown(current)) return UNKNOWN;
+    if (typeof step === "number") {
+      if (!Array.isArray(current)) return undefined;
+      current = current[step];
+    } else {
+      if (!isObject(current)) return undefined;
+      current = Object.prototype.hasOwnProperty.call(current, step) ? current[step] : undefined;
+    }
+  }
+  return current;
+}
+
+/** What a typed read of one property found. */
+export type Field<T> =
+  | { readonly state: "absent" }
+  | { readonly state: "unknown" }
+  | { readonly state: "invalid"; readonly found: string }
+  | { readonly state: "known"; readonly value: T };
+
+export const ABSENT: Field<never> = { state: "absent" };
+export const UNKNOWN_FIELD: Field<never> = { state: "unknown" };
+
+export function describeType(value: Value): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (isUnknown(value)) return "unknown";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+function typed<T>(value: Value | undefined, accept: (v: Value) => T | undefined): Field<T> {
+  if (value === undefined || value === null) return ABSENT;
+  if (isUnknown(value)) return UNKNOWN_FIELD;
+  const accepted = accept(value);
+  return accepted === undefined ? { state: "invalid", found: describeType(value) } : { state: "known", value: accepted };
+}
+
+export function stringField(value: Value | undefined): Field<string> {
+  return typed(value, (v) => (typeof v === "string" ? v : undefined));
+}
+
+/** Booleans; the strings "true"/"false" count too (providers and config send them). */
+export function booleanField(value: Value | undefined): Field<boolean> {
+  return typed(value, (v) => {
+    if (typeof v === "boolean") return v;
+    if (v === "true" || v === "false") return v === "true";
+    return undefined;
+  });
+}
+
+/** Numbers; numeric strings count too (providers and config send them). */
+export function numberField(value: Value | undefined): Field<number> {
+  return typed(value, (v) => {
+    if (typeof v === "number") return v;
+    if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
+    return undefined;
+  });
+}
+
+export function listField(value: Value | undefined): Field<Value[]> {
+  return typed(value, (v) => (Array.isArray(v) ? v : undefined));
+}
+
+export function objectField(value: Value | undefined): Field<{ [key: string]: Value }> {
+  return typed(value, (v) => (isObject(v) ? v : undefined));
+}
+
+/**
+ * Reads a map of strings such as `tags`. A map whose values are partly unknown keeps
+ * its known entries and says which keys were unknown.
+ */
+export function stringMapField(value: Value | undefined): Field<{ known: Record<string, string>; unknownKeys: string[] }> {
+  return typed(value, (v) => {
+    if (!isObject(v)) return undefined;
+    const known: Record<string, string> = {};
+    const unknownKeys: string[] = [];
+    for (const [key, item] of Object.entries(v)) {
+      if (typeof item === "string") known[key] = item;
+      else if (isUnknown(item)) unknownKeys.push(key);
+    }
+    return { known, unknownKeys };
+  });
+}
+
+/**
+ * Parses a JSON document held in a string property (key policies, provider
+ * `defaultTags`). An object is accepted as it is, since some producers send one.
+ */
+export function jsonField(value: Value | undefined): Field<Value> {
+  if (value === undefined || value === null) return ABSENT;
+  if (isUnknown(value)) return UNKNOWN_FIELD;
+  if (typeof value === "string") {
+    if (value.includes(UNKNOWN_SENTINEL)) return UNKNOWN_FIELD;
+    try {
+      return { state: "known", value: toValue(JSON.parse(value) as unknown) };
+    } catch {
+      return { state: "invalid", found: "a string that is not valid JSON" };
+    }
+  }
+  if (isObject(value) || Array.isArray(value)) {
+    return containsUnknown(value) ? UNKNOWN_FIELD : { state: "known", value };
+  }
+  return { state: "invalid", found: describeType(value) };
+}

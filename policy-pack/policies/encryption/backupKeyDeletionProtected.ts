@@ -1,0 +1,87 @@
+import { backupKeys, describeBackupKey } from "../../lib/backupKeys";
+import { backupBucketFields, integerField } from "../../lib/config";
+import { defineStackPolicy } from "../../lib/define";
+import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
+import { describe } from "../../lib/stackIndex";
+import { KMS_KEY, KMS_KEY_POLICY } from "../../lib/types";
+import { booleanField, numberField } from "../../lib/values";
+
+// AWS waits 30 days (the maximum) before deleting a key unless told otherwise.
+const AWS_DEFAULT_DELETION_WINDOW_DAYS = 30;
+
+export const backupKeyDeletionProtected = defineStackPolicy(
+  {
+    name: "backup-key-deletion-protected",
+    description:
+      "Every KMS key that encrypts a backup store must keep a deletion waiting period of at least the configured minimum, stay enabled, and keep the key-policy lockout safety check.",
+    severity: "high",
+    area: "encryption",
+    nist: ["SC-12", "CP-9"],
+    specification:
+      "Keys protecting backups remain available for recovery: their destruction is delayed and reversible, and their policies cannot lock the organization out (SC-12, CP-9).",
+    remediationSteps:
+      "On the aws.kms.Key (or ReplicaKey, ExternalKey, ReplicaExternalKey) set deletionWindowInDays to at least the configured minimum (30 is the AWS maximum and default), leave isEnabled/enabled true, and remove bypassPolicyLockoutSafetyCheck from the key and from any aws.kms.KeyPolicy.",
+    url: "https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html",
+    config: {
+      minDeletionWindowDays: integerField("Shortest acceptable deletion waiting period, in days.", 30, 7, 30),
+      ...backupBucketFields,
+    },
+  },
+  {
+    subjects: ({ index, config }) => [...backupKeys(index, config).values()].map((entry) => entry.key),
+    check(key, { index, config }) {
+      const who = describeBackupKey(key, backupKeys(index, config).get(key.urn));
+      const outcomes: Outcome[] = [];
+
+      const window = numberField(index.setting(key, ["deletionWindowInDays"]));
+      if (window.state === "unknown") {
+        outcomes.push(unverifiable("deletionWindowInDays", "deletionWindowInDays is unknown during preview"));
+      } else if (window.state === "invalid") {
+        outcomes.push(
+          violated(`${who} sets deletionWindowInDays to ${window.found}; set it to ${config.minDeletionWindowDays} or more days.`),
+        );
+      } else {
+        const days = window.state === "known" ? window.value : AWS_DEFAULT_DELETION_WINDOW_DAYS;
+        if (days < config.minDeletionWindowDays) {
+          outcomes.push(
+            violated(
+              `${who} sets deletionWindowInDays to ${days}, so a scheduled deletion destroys the backups it encrypts after ${days} days; set it to at least ${config.minDeletionWindowDays}.`,
+            ),
+          );
+        }
+      }
+
+      const enabledProperty = KMS_KEY.has(key.type) ? "isEnabled" : "enabled";
+      const enabled = booleanField(index.setting(key, [enabledProperty]));
+      if (enabled.state === "unknown") {
+        outcomes.push(unverifiable(enabledProperty, `${enabledProperty} is unknown during preview`));
+      } else if (enabled.state === "known" && !enabled.value) {
+        outcomes.push(
+          violated(`${who} is disabled (${enabledProperty}: false), so nothing it encrypts can be restored; set ${enabledProperty}: true.`),
+        );
+      }
+
+      const bypassers = [
+        key,
+        ...index
+          .referrersOf(key, KMS_KEY_POLICY)
+          .filter((r) => r.property === "keyId")
+          .map((r) => r.resource),
+      ];
+      for (const holder of bypassers) {
+        const bypass = booleanField(index.setting(holder, ["bypassPolicyLockoutSafetyCheck"]));
+        const on = holder === key ? "" : ` on ${describe(holder)}`;
+        if (bypass.state === "unknown") {
+          outcomes.push(unverifiable("bypassPolicyLockoutSafetyCheck", `bypassPolicyLockoutSafetyCheck${on} is unknown during preview`));
+        } else if (bypass.state === "known" && bypass.value) {
+          outcomes.push(
+            violated(
+              `${who} sets bypassPolicyLockoutSafetyCheck: true${on}, which lets a policy lock every administrator out of the key; remove it.`,
+            ),
+          );
+        }
+      }
+      return outcomes.length > 0 ? outcomes : SATISFIED;
+    },
+  },
+);

@@ -1,0 +1,65 @@
+import { backupKeys, describeBackupKey } from "../../lib/backupKeys";
+import { backupBucketFields, integerField } from "../../lib/config";
+import { defineStackPolicy } from "../../lib/define";
+import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
+import { KMS_KEY } from "../../lib/types";
+import { booleanField, numberField, stringField } from "../../lib/values";
+
+// AWS rotates a key yearly unless rotationPeriodInDays says otherwise.
+const AWS_DEFAULT_ROTATION_DAYS = 365;
+
+export const backupKeyRotationEnabled = defineStackPolicy(
+  {
+    name: "backup-key-rotation-enabled",
+    description:
+      "Every symmetric KMS key that encrypts a backup store must have automatic rotation enabled with a rotation period no longer than the configured maximum.",
+    severity: "medium",
+    area: "encryption",
+    nist: ["SC-12"],
+    specification: "Cryptographic keys are established and managed with a defined cryptoperiod (SC-12).",
+    references: ["HIPAA 164.312(a)(2)(iv)"],
+    remediationSteps:
+      "Set enableKeyRotation: true on the aws.kms.Key, and rotationPeriodInDays to at most the configured maximum (AWS accepts 90 to 2560; the default is 365). Asymmetric, HMAC and imported-material keys cannot rotate automatically and are not checked; replica keys follow their primary.",
+    url: "https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html",
+    config: {
+      maxRotationDays: integerField("Longest acceptable automatic rotation period, in days.", 365, 90, 2560),
+      ...backupBucketFields,
+    },
+  },
+  {
+    subjects: ({ index, config }) => [...backupKeys(index, config).values()].map((entry) => entry.key),
+    check(key, { index, config }): Outcome | undefined {
+      // Replica keys share their primary's rotation; imported key material cannot rotate.
+      if (!KMS_KEY.has(key.type)) return undefined;
+      const who = describeBackupKey(key, backupKeys(index, config).get(key.urn));
+      const spec = stringField(index.setting(key, ["customerMasterKeySpec"]));
+      const usage = stringField(index.setting(key, ["keyUsage"]));
+      if (spec.state === "unknown") return unverifiable("customerMasterKeySpec", "customerMasterKeySpec is unknown during preview");
+      if (spec.state === "known" && spec.value !== "SYMMETRIC_DEFAULT") return undefined;
+      if (usage.state === "known" && usage.value === "GENERATE_VERIFY_MAC") return undefined;
+      // Keys in a custom key store (CloudHSM or external) cannot rotate automatically.
+      if (stringField(index.setting(key, ["customKeyStoreId"])).state === "known") return undefined;
+
+      const enabled = booleanField(index.setting(key, ["enableKeyRotation"]));
+      if (enabled.state === "unknown") return unverifiable("enableKeyRotation", "enableKeyRotation is unknown during preview");
+      if (enabled.state !== "known" || !enabled.value) {
+        return violated(`${who} does not enable automatic rotation; set enableKeyRotation: true on the key.`);
+      }
+      const period = numberField(index.setting(key, ["rotationPeriodInDays"]));
+      if (period.state === "unknown") return unverifiable("rotationPeriodInDays", "rotationPeriodInDays is unknown during preview");
+      if (period.state === "invalid") {
+        return violated(
+          `${who} sets rotationPeriodInDays to ${period.found}; set it to a number of days no greater than ${config.maxRotationDays}.`,
+        );
+      }
+      const days = period.state === "known" ? period.value : AWS_DEFAULT_ROTATION_DAYS;
+      if (days > config.maxRotationDays) {
+        const set = period.state === "known" ? `sets rotationPeriodInDays to ${days}` : `rotates every ${days} days (the AWS default)`;
+        return violated(
+          `${who} ${set}, longer than the maximum of ${config.maxRotationDays}; set rotationPeriodInDays to ${config.maxRotationDays} or less.`,
+        );
+      }
+      return SATISFIED;
+    },
+  },
+);

@@ -1,0 +1,20 @@
+import type { BackupPolicy } from "../lib/define";
+import { previewVerificationGaps } from "./coverage/previewVerificationGaps";
+import { backupBucketCustomerManagedKey } from "./encryption/backupBucketCustomerManagedKey";
+import { backupKeyDeletionProtected } from "./encryption/backupKeyDeletionProtected";
+import { backupKeyPolicyRestricted } from "./encryption/backupKeyPolicyRestricted";
+import { backupKeyRotationEnabled } from "./encryption/backupKeyRotationEnabled";
+import { backupVaultCustomerManagedKey } from "./encryption/backupVaultCustomerManagedKey";
+
+/**
+ * The pack's one explicit list of policies, in the order the engine runs them.
+ * `preview-verification-gaps` stays last: it reports what the others could not verify.
+ */
+export const policies: readonly BackupPolicy[] = [
+  backupVaultCustomerManagedKey,
+  backupBucketCustomerManagedKey,
+  backupKeyRotationEnabled,
+  backupKeyDeletionProtected,
+  backupKeyPolicyRestricted,
+  previewVerificationGaps,
+];

@@ -1,0 +1,28 @@
+import type { Policy } from "@pulumi/policy";
+import type { AnalysisResult } from "../kit/engine/run";
+import type { FixtureStack } from "../kit/fixtures";
+import { runPolicies } from "../kit/inProcess";
+import { policies } from "../policy-pack/policies";
+
+export interface Violation {
+  readonly policy: string;
+  readonly urn: string;
+  readonly message: string;
+}
+
+/** The exact `{policy, urn, message}` set of a result, in a stable order. */
+export function violationsOf(result: AnalysisResult, policy?: string): Violation[] {
+  return result.diagnostics
+    .filter((d) => policy === undefined || d.policy === policy)
+    .map(({ policy: name, urn, message }) => ({ policy: name, urn, message }))
+    .sort((a, b) => a.policy.localeCompare(b.policy) || a.urn.localeCompare(b.urn) || a.message.localeCompare(b.message));
+}
+
+/** Runs the whole pack in-process (so preview-verification-gaps sees the others) and keeps one policy's findings. */
+export async function check(stack: FixtureStack, policy?: string, policyPackConfig?: unknown): Promise<Violation[]> {
+  return violationsOf(await runPolicies(policies as readonly Policy[], stack.view(), { policyPackConfig }), policy);
+}
+
+export function urnOf(stack: FixtureStack, type: string, name: string): string {
+  return `urn:pulumi:${stack.stack}::${stack.project}::${type}::${name}`;
+}
