@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+/**
+ * backup-guardrails: runs the pack over a Pulumi program (offline preview under mocks)
+ * or over a `pulumi stack export` file (audit of a deployed stack), through the engine
+ * emulator, and prints what `pulumi preview --policy-pack` would.
+ *
+ * Exit status: 0 when no mandatory policy fails, 1 when one does, 2 on bad usage or input.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { PackLaunchError } from "./engine/analyzer";
+import { PolicyConfigError } from "./engine/config";
+import { formatResult, summarize } from "./engine/format";
+import { runPolicyPack, type AnalysisResult } from "./engine/run";
+import { readStackExport, StackExportError } from "./export";
+import { recordProgram, RecordError } from "./recorder";
+import type { EngineView } from "./view";
+
+export const USAGE = `Usage:
+  backup-guardrails preview <program-dir> [--stack <name>] [--known] [options]
+  backup-guardrails audit <stack-export.json> [options]
+
+Options:
+  --policy-pack-config <file>  policy configuration, as for pulumi preview
+  --policy-pack <dir>          the pack to run (default: this repository's policy-pack)
+  --json                       print the result as JSON
+  --known                      (preview) every value known, as in an update of an existing stack
+
+Exit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or input.`;
+
+export class UsageError extends Error {}
+
+export interface CliArgs {
+  readonly command: "preview" | "audit";
+  readonly target: string;
+  readonly stack?: string;
+  readonly known: boolean;
+  readonly json: boolean;
+  readonly policyPackConfig?: string;
+  readonly policyPack?: string;
+}
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const [command, ...rest] = argv;
+  if (command !== "preview" && command !== "audit") throw new UsageError(command ? `unknown command "${command}"` : "no command given");
+  const positional: string[] = [];
+  const flags: Record<string, string | true> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] ?? "";
+    if (!arg.startsWith("--")) {
+      positional.push(arg);
+      continue;
+    }
+    const [name = "", inline] = arg.slice(2).split("=", 2);
+    if (name === "json" || name === "known") flags[name] = true;
+    else if (name === "policy-pack-config" || name === "policy-pack" || name === "stack") {
+      const value = inline ?? rest[++i];
+      if (!value) throw new UsageError(`--${name} needs a value`);
+      flags[name] = value;
+    } else throw new UsageError(`unknown option --${name}`);
+  }
+  if (positional.length !== 1)
+    throw new UsageError(`${command} takes exactly one ${command === "preview" ? "program directory" : "stack export file"}`);
+  if (command === "audit" && (flags.known || flags.stack)) throw new UsageError("--known and --stack apply to preview only");
+  const text = (key: string) => (typeof flags[key] === "string" ? (flags[key] as string) : undefined);
+  return {
+    command,
+    target: positional[0] ?? "",
+    stack: text("stack"),
+    known: flags.known === true,
+    json: flags.json === true,
+    policyPackConfig: text("policy-pack-config"),
+    policyPack: text("policy-pack"),
+  };
+}
+
+/** The policy-pack directory of this repository, found from wherever the kit runs. */
+export function defaultPackDir(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "policy-pack", "PulumiPolicy.yaml"))) return path.join(dir, "policy-pack");
+  }
+  throw new UsageError("cannot find the policy-pack directory; pass --policy-pack");
+}
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new UsageError(`cannot read ${what} ${file}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`${what} ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export async function loadView(args: CliArgs): Promise<EngineView> {
+  if (args.command === "audit") return readStackExport(readJson(args.target, "stack export"));
+  if (!fs.existsSync(args.target) || !fs.statSync(args.target).isDirectory()) throw new UsageError(`${args.target} is not a directory`);
+  return recordProgram(args.target, { stack: args.stack, mode: args.known ? "known" : "preview" });
+}
+
+export function resultJson(result: AnalysisResult): string {
+  return JSON.stringify(
+    {
+      policyPack: result.pack,
+      failed: result.failed,
+      diagnostics: result.diagnostics.map(({ policy, urn, enforcementLevel, severity, message }) => ({
+        policy,
+        urn,
+        enforcementLevel,
+        severity,
+        message,
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+/** Runs one command; returns the exit status. */
+export async function main(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    err(`error: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const packDir = args.policyPack ?? defaultPackDir();
+    const config = args.policyPackConfig ? readJson(args.policyPackConfig, "policy pack config") : undefined;
+    const view = await loadView(args);
+    const result = await runPolicyPack(packDir, view, { policyPackConfig: config });
+    if (args.json) out(resultJson(result));
+    else {
+      out(formatResult(result, path.relative(process.cwd(), packDir) || "."));
+      out(`\n${summarize(result.diagnostics)}${result.failed ? ": a mandatory policy failed, so pulumi would stop here" : ""}`);
+    }
+    return result.failed ? 1 : 0;
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      error instanceof PolicyConfigError ||
+      error instanceof StackExportError ||
+      error instanceof RecordError ||
+      error instanceof PackLaunchError
+    ) {
+      err(`error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(
+    process.argv.slice(2),
+    (text) => process.stdout.write(`${text}\n`),
+    (text) => process.stderr.write(`${text}\n`),
+  ).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(2);
+    },
+  );
+}

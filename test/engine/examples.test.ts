@@ -1,0 +1,50 @@
+/**
+ * Every example program, recorded under Pulumi's mocks as a first preview, through the
+ * real pack process over the Analyzer protocol: exact diagnostics and exit status.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { defaultPackDir } from "../../kit/cli";
+import { PackProcess } from "../../kit/engine/analyzer";
+import { analyzeView } from "../../kit/engine/run";
+import { recordProgram } from "../../kit/recorder";
+import { exampleDirs, sortDiagnostics, type Expected } from "../../scripts/preview-examples";
+
+let pack: PackProcess;
+
+beforeAll(async () => {
+  pack = await PackProcess.start(defaultPackDir());
+});
+
+afterAll(async () => {
+  await pack.stop();
+});
+
+describe("example programs through the pack process", () => {
+  const dirs = exampleDirs();
+
+  it("covers the compliant reference program and the seeds' key-custody scenario", () => {
+    expect(dirs.map((dir) => path.basename(dir))).toEqual(expect.arrayContaining(["reference", "provider-managed-keys"]));
+  });
+
+  it.each(dirs.map((dir) => [path.basename(dir), dir]))("%s gives exactly its expected diagnostics", async (_name, dir) => {
+    const expected = JSON.parse(fs.readFileSync(path.join(dir, "expected.json"), "utf8")) as Expected;
+    const result = await analyzeView(pack, await recordProgram(dir));
+    expect({ failed: result.failed, diagnostics: sortDiagnostics(result.diagnostics) }).toEqual(expected);
+  });
+
+  it("the compliant reference program has no diagnostics at all, in preview and in an update", async () => {
+    const reference = dirs.find((dir) => path.basename(dir) === "reference")!;
+    for (const mode of ["preview", "known"] as const) {
+      const result = await analyzeView(pack, await recordProgram(reference, { mode }));
+      expect(result.diagnostics).toEqual([]);
+      expect(result.failed).toBe(false);
+    }
+  });
+
+  it("verifies in an update what the first preview could not: the key policy naming a new role", async () => {
+    const gaps = dirs.find((dir) => path.basename(dir) === "preview-gaps")!;
+    const result = await analyzeView(pack, await recordProgram(gaps, { mode: "known" }));
+    expect(result.diagnostics).toEqual([]);
+  });
+});
