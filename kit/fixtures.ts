@@ -114,6 +114,16 @@ export class FixtureStack {
     return syntheticOutputs(fixture.type, fixture.name, plain, this.region);
   }
 
+  /**
+   * The value AWS would have computed for a fixture's output in an update (known mode),
+   * for building documents such as policies that embed another resource's ARN.
+   */
+  knownOutput(fixture: Fixture, property: string): Json {
+    const known = this.known(fixture);
+    const value = property === "id" ? known.id : (known.outputs[property] ?? fixture.args[property]);
+    return this.resolve(value, () => undefined);
+  }
+
   /** Replaces markers: references become unknown (preview) or the target's value (known). */
   private resolve(value: unknown, onReference: (reference: Reference) => void): Json {
     if (value instanceof Reference) {

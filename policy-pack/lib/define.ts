@@ -52,6 +52,8 @@ export interface StackRule<C> {
   subjects(context: StackRuleContext<C>): Iterable<IndexedResource>;
   /** The control's outcome(s) on one of them; `undefined` when it does not apply after all. */
   check(subject: IndexedResource, context: StackRuleContext<C>): Outcome | readonly Outcome[] | undefined;
+  /** Called once the run has reported everything. */
+  afterRun?(): void;
 }
 
 export interface ResourceRule<C> {
@@ -161,6 +163,7 @@ export function defineStackPolicy<C>(meta: PolicyMetadata<C>, rule: StackRule<C>
         if (gaps.length > 0) gapsByUrn.set(subject.urn, [...(gapsByUrn.get(subject.urn) ?? []), ...gaps]);
       }
       gapLedger.recordStackRun(meta.name, gapsByUrn);
+      rule.afterRun?.();
     },
   };
 }

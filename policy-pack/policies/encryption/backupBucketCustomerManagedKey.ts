@@ -72,7 +72,7 @@ export const backupBucketCustomerManagedKey = defineStackPolicy(
       }
       if (rules.length === 0) {
         return violated(
-          `${describe(bucket)} has no default encryption configuration, so S3 encrypts it with SSE-S3 (keys held by AWS); add an aws.s3.BucketServerSideEncryptionConfiguration that ${REMEDY}.`,
+          `${describe(bucket)} has no default encryption configuration, so S3 encrypts it with SSE-S3 (keys held by AWS); add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (or aws:kms:dsse) and kmsMasterKeyId set to the ARN of a customer-managed aws.kms.Key.`,
         );
       }
       return rules.map((rule) => ruleOutcome(index, bucket, rule, config));

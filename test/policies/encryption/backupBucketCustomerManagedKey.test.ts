@@ -1,0 +1,137 @@
+import * as aws from "@pulumi/aws";
+import { FixtureStack, ref, type Fixture } from "../../../kit/fixtures";
+import { check } from "../../helpers";
+
+const POLICY = "backup-bucket-customer-managed-key";
+const BUCKET = "aws:s3/bucket:Bucket";
+const urn = (type: string, name: string) => `urn:pulumi:test::fixture::${type}::${name}`;
+
+function encrypt(stack: FixtureStack, bucket: Fixture, name: string, byDefault: { sseAlgorithm: string; kmsMasterKeyId?: unknown }) {
+  stack.add(aws.s3.BucketServerSideEncryptionConfiguration, name, {
+    bucket: ref(bucket, "id"),
+    rules: [{ applyServerSideEncryptionByDefault: byDefault as { sseAlgorithm: string } }],
+  });
+}
+
+describe(POLICY, () => {
+  describe("satisfied", () => {
+    it("accepts SSE-KMS and DSSE-KMS under a stack key, split or inline, on every bucket token", async () => {
+      const stack = new FixtureStack();
+      const key = stack.add(aws.kms.Key, "pass-key", { enableKeyRotation: true });
+      const split = stack.add(aws.s3.Bucket, "pass-split", { tags: { purpose: "backup" } });
+      encrypt(stack, split, "pass-split-sse", { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(key, "arn") });
+      const v2 = stack.add(aws.s3.BucketV2, "pass-v2-dsse", { tags: { PURPOSE: "Backup" } });
+      stack.add(aws.s3.BucketServerSideEncryptionConfigurationV2, "pass-v2-dsse-sse", {
+        bucket: ref(v2, "id"),
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms:dsse", kmsMasterKeyId: ref(key, "arn") } }],
+      });
+      stack.addType(BUCKET, "pass-inline", {
+        tags: { purpose: "backup" },
+        serverSideEncryptionConfiguration: {
+          rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(key, "arn") } },
+        },
+      });
+      expect(await check(stack)).toEqual([]);
+    });
+
+    it("ignores buckets that are not backup buckets", async () => {
+      const stack = new FixtureStack();
+      const data = stack.add(aws.s3.Bucket, "pass-data-bucket", { tags: { purpose: "website" } });
+      encrypt(stack, data, "pass-data-bucket-sse", { sseAlgorithm: "AES256" });
+      expect(await check(stack)).toEqual([]);
+    });
+  });
+
+  describe("violated", () => {
+    it("rejects SSE-S3, the AWS-managed aws/s3 key, and no encryption configuration at all", async () => {
+      const stack = new FixtureStack();
+      const sseS3 = stack.add(aws.s3.Bucket, "fail-sse-s3", { tags: { purpose: "backup" } });
+      encrypt(stack, sseS3, "fail-sse-s3-sse", { sseAlgorithm: "AES256" });
+      const awsManaged = stack.add(aws.s3.Bucket, "fail-aws-managed", { tags: { purpose: "backup" } });
+      encrypt(stack, awsManaged, "fail-aws-managed-sse", { sseAlgorithm: "aws:kms" });
+      stack.add(aws.s3.Bucket, "fail-no-encryption", { tags: { purpose: "backup" } });
+      expect(await check(stack)).toEqual([
+        {
+          policy: POLICY,
+          urn: urn(BUCKET, "fail-aws-managed"),
+          message:
+            "Bucket 'fail-aws-managed' does not set rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId of BucketServerSideEncryptionConfiguration 'fail-aws-managed-sse', so it is encrypted with the AWS-managed key alias/aws/s3; set kmsMasterKeyId to the ARN of a customer-managed aws.kms.Key.",
+        },
+        {
+          policy: POLICY,
+          urn: urn(BUCKET, "fail-no-encryption"),
+          message:
+            "Bucket 'fail-no-encryption' has no default encryption configuration, so S3 encrypts it with SSE-S3 (keys held by AWS); add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (or aws:kms:dsse) and kmsMasterKeyId set to the ARN of a customer-managed aws.kms.Key.",
+        },
+        {
+          policy: POLICY,
+          urn: urn(BUCKET, "fail-sse-s3"),
+          message:
+            "Bucket 'fail-sse-s3' is encrypted with SSE-S3 (AES256, keys held by AWS) at rules[0].applyServerSideEncryptionByDefault.sseAlgorithm of BucketServerSideEncryptionConfiguration 'fail-sse-s3-sse'; set sseAlgorithm to aws:kms (or aws:kms:dsse) and kmsMasterKeyId to the ARN of a customer-managed aws.kms.Key.",
+        },
+      ]);
+    });
+
+    it("finds backup buckets by provider default tags, by name pattern, and as replication destinations", async () => {
+      const stack = new FixtureStack({ config: { "aws:defaultTags": JSON.stringify({ tags: { Purpose: "BACKUP" } }) } });
+      const key = stack.add(aws.kms.Key, "pass-key", { enableKeyRotation: true });
+      const tagged = stack.add(aws.s3.Bucket, "pass-default-tagged", {});
+      encrypt(stack, tagged, "pass-default-tagged-sse", { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(key, "arn") });
+      const replica = stack.add(aws.s3.Bucket, "fail-replica", { tags: { purpose: "replica" } });
+      stack.add(aws.s3.BucketReplicationConfig, "pass-default-tagged-replication", {
+        bucket: ref(tagged, "id"),
+        role: "arn:aws:iam::111122223333:role/replication",
+        rules: [{ status: "Enabled", destination: { bucket: ref(replica, "arn") } }],
+      });
+      const isolated = new FixtureStack();
+      isolated.add(aws.s3.Bucket, "fail-vault-archive", {});
+      expect(await check(stack, POLICY)).toEqual([
+        {
+          policy: POLICY,
+          urn: urn(BUCKET, "fail-replica"),
+          message:
+            "Bucket 'fail-replica' has no default encryption configuration, so S3 encrypts it with SSE-S3 (keys held by AWS); add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (or aws:kms:dsse) and kmsMasterKeyId set to the ARN of a customer-managed aws.kms.Key.",
+        },
+      ]);
+      expect(await check(isolated, POLICY, { [POLICY]: { backupBucketTags: {}, backupBucketNamePatterns: ["*-archive"] } })).toEqual([
+        {
+          policy: POLICY,
+          urn: urn(BUCKET, "fail-vault-archive"),
+          message:
+            "Bucket 'fail-vault-archive' has no default encryption configuration, so S3 encrypts it with SSE-S3 (keys held by AWS); add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (or aws:kms:dsse) and kmsMasterKeyId set to the ARN of a customer-managed aws.kms.Key.",
+        },
+      ]);
+    });
+  });
+
+  describe("unverifiable", () => {
+    it("reports a bucket whose tags are unknown at preview as a gap, not a violation", async () => {
+      const stack = new FixtureStack();
+      const source = stack.add(aws.ssm.Parameter, "tag-source", { type: "String", value: "backup" });
+      stack.add(aws.s3.Bucket, "gap-bucket", { tags: ref(source, "tags") as never });
+      expect(await check(stack)).toEqual([
+        {
+          policy: "preview-verification-gaps",
+          urn: urn(BUCKET, "gap-bucket"),
+          message:
+            "Bucket 'gap-bucket': 1 control could not be verified during preview:\n- backup-bucket-customer-managed-key: its tags are unknown during preview, so whether it is a backup bucket cannot be decided.",
+        },
+      ]);
+    });
+
+    it("reports an encryption key computed from a non-key resource as a gap", async () => {
+      const stack = new FixtureStack();
+      const bucket = stack.add(aws.s3.Bucket, "gap-key-bucket", { tags: { purpose: "backup" } });
+      const param = stack.add(aws.ssm.Parameter, "key-param", { type: "String", value: "x" });
+      encrypt(stack, bucket, "gap-key-bucket-sse", { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(param, "value") });
+      expect(await check(stack)).toEqual([
+        {
+          policy: "preview-verification-gaps",
+          urn: urn(BUCKET, "gap-key-bucket"),
+          message:
+            "Bucket 'gap-key-bucket': 1 control could not be verified during preview:\n- backup-bucket-customer-managed-key: rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId of BucketServerSideEncryptionConfiguration 'gap-key-bucket-sse' is unknown during preview and none of the resources it is computed from is an aws.kms.Key, ReplicaKey, ExternalKey, ReplicaExternalKey or Alias of this stack.",
+        },
+      ]);
+    });
+  });
+});

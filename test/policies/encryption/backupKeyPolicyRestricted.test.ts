@@ -1,0 +1,176 @@
+import * as aws from "@pulumi/aws";
+import { FixtureStack, ref, type Fixture } from "../../../kit/fixtures";
+import { check } from "../../helpers";
+
+const POLICY = "backup-key-policy-restricted";
+const KEY = "aws:kms/key:Key";
+const urn = (name: string) => `urn:pulumi:test::fixture::${KEY}::${name}`;
+const ROOT = "arn:aws:iam::123456789012:root";
+const TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+
+type Statement = Record<string, unknown>;
+const document = (...statements: Statement[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const admin: Statement = { Sid: "Admin", Effect: "Allow", Principal: { AWS: ROOT }, Action: "kms:*", Resource: "*" };
+
+function backupKey(stack: FixtureStack, name: string, policy?: string): Fixture {
+  const key = stack.add(aws.kms.Key, name, { enableKeyRotation: true, policy });
+  stack.add(aws.backup.Vault, `${name}-vault`, { kmsKeyArn: ref(key, "arn") });
+  return key;
+}
+
+describe(POLICY, () => {
+  it("accepts the default key policy, named principals, a conditioned wildcard and key administrators", async () => {
+    const stack = new FixtureStack({ mode: "known" });
+    stack.add(aws.iam.Role, "key-admin", { name: "key-admin", assumeRolePolicy: TRUST });
+    backupKey(stack, "pass-default-policy");
+    backupKey(
+      stack,
+      "pass-restricted",
+      document(
+        admin,
+        {
+          Sid: "Admins",
+          Effect: "Allow",
+          Principal: { AWS: ["arn:aws:iam::123456789012:role/key-admin"] },
+          Action: ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"],
+          Resource: "*",
+        },
+        {
+          Sid: "Service",
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: "kms:Decrypt",
+          Resource: "*",
+          Condition: { StringEquals: { "kms:CallerAccount": "123456789012" } },
+        },
+        {
+          Sid: "DenyAll",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "kms:*",
+          Resource: "*",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ),
+    );
+    expect(await check(stack, POLICY, { [POLICY]: { keyAdministratorArns: ["arn:aws:iam::123456789012:role/key-admin"] } })).toEqual([]);
+  });
+
+  it("rejects a wildcard principal without a condition, in Principal, AWS or NotPrincipal form", async () => {
+    const stack = new FixtureStack();
+    backupKey(stack, "fail-star", document(admin, { Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" }));
+    backupKey(
+      stack,
+      "fail-aws-star",
+      document(admin, { Sid: "AwsStar", Effect: "Allow", Principal: { AWS: ["*"] }, Action: "kms:Encrypt", Resource: "*" }),
+    );
+    backupKey(
+      stack,
+      "fail-not-principal",
+      document({ Sid: "AllBut", Effect: "Allow", NotPrincipal: { AWS: ROOT }, Action: "kms:Decrypt", Resource: "*" }),
+    );
+    expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-aws-star"),
+        message:
+          "Key 'fail-aws-star' (encrypts Vault 'fail-aws-star-vault') has a policy whose statement 'AwsStar' allows any principal (\"*\") without a Condition; name the principals, or add a Condition such as kms:CallerAccount or aws:PrincipalOrgID.",
+      },
+      {
+        policy: POLICY,
+        urn: urn("fail-not-principal"),
+        message:
+          "Key 'fail-not-principal' (encrypts Vault 'fail-not-principal-vault') has a policy whose statement 'AllBut' allows any principal (\"*\") without a Condition; name the principals, or add a Condition such as kms:CallerAccount or aws:PrincipalOrgID.",
+      },
+      {
+        policy: POLICY,
+        urn: urn("fail-star"),
+        message:
+          "Key 'fail-star' (encrypts Vault 'fail-star-vault') has a policy whose statement #1 allows any principal (\"*\") without a Condition; name the principals, or add a Condition such as kms:CallerAccount or aws:PrincipalOrgID.",
+      },
+    ]);
+  });
+
+  it("rejects key-destroying actions granted to workload and backup identities, through wildcards and NotAction", async () => {
+    const stack = new FixtureStack({ mode: "known" });
+    const app = stack.add(aws.iam.Role, "app", { assumeRolePolicy: TRUST });
+    const backupRole = stack.add(aws.iam.Role, "backup-role", { name: "backup-role", assumeRolePolicy: TRUST });
+    const key = backupKey(stack, "fail-destroyable", "{}");
+    const appArn = stack.knownOutput(app, "arn");
+    const plan = stack.add(aws.backup.Plan, "plan", { rules: [{ ruleName: "daily", targetVaultName: "v" }] });
+    stack.add(aws.backup.Selection, "selection", { planId: ref(plan, "id"), iamRoleArn: ref(backupRole, "arn"), resources: ["*"] });
+    stack.add(aws.kms.KeyPolicy, "fail-destroyable-policy", {
+      keyId: ref(key, "id"),
+      policy: document(
+        admin,
+        { Sid: "AppWildcard", Effect: "Allow", Principal: { AWS: appArn }, Action: "kms:*Key*", Resource: "*" },
+        {
+          Sid: "BackupNotAction",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::123456789012:role/backup-role" },
+          NotAction: ["kms:Decrypt"],
+          Resource: "*",
+        },
+      ),
+    });
+    expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-destroyable"),
+        message:
+          "Key 'fail-destroyable' (encrypts Vault 'fail-destroyable-vault') has a policy (set by KeyPolicy 'fail-destroyable-policy') whose statement 'AppWildcard' grants kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy to the workload identity Role 'app'; remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns.",
+      },
+      {
+        policy: POLICY,
+        urn: urn("fail-destroyable"),
+        message:
+          "Key 'fail-destroyable' (encrypts Vault 'fail-destroyable-vault') has a policy (set by KeyPolicy 'fail-destroyable-policy') whose statement 'BackupNotAction' grants kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy to the backup identity Role 'backup-role'; remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns.",
+      },
+    ]);
+  });
+
+  it("rejects a policy that is not JSON or not a policy document, without echoing it", async () => {
+    const stack = new FixtureStack();
+    backupKey(stack, "fail-not-json", "{ s3cr3t");
+    backupKey(stack, "fail-no-statement", JSON.stringify({ Version: "2012-10-17" }));
+    backupKey(stack, "fail-bad-effect", document({ Sid: "Odd", Effect: "Maybe", Principal: "*", Action: "kms:*" }));
+    expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-bad-effect"),
+        message:
+          "Key 'fail-bad-effect' (encrypts Vault 'fail-bad-effect-vault') has a policy that statement 'Odd' has no Effect of \"Allow\" or \"Deny\"; set policy to a valid JSON key policy document.",
+      },
+      {
+        policy: POLICY,
+        urn: urn("fail-no-statement"),
+        message:
+          "Key 'fail-no-statement' (encrypts Vault 'fail-no-statement-vault') has a policy that has no Statement; set policy to a valid JSON key policy document.",
+      },
+      {
+        policy: POLICY,
+        urn: urn("fail-not-json"),
+        message:
+          "Key 'fail-not-json' (encrypts Vault 'fail-not-json-vault') has a policy that is a string that is not valid JSON; set policy to a valid JSON key policy document.",
+      },
+    ]);
+  });
+
+  it("reports a policy computed from a role created in the same stack as a gap during preview", async () => {
+    const stack = new FixtureStack();
+    const role = stack.add(aws.iam.Role, "reader", { assumeRolePolicy: TRUST });
+    const key = stack.add(aws.kms.Key, "gap-policy", { enableKeyRotation: true, policy: ref(role, "arn") });
+    stack.add(aws.backup.Vault, "gap-policy-vault", { kmsKeyArn: ref(key, "arn") });
+    expect(await check(stack)).toEqual([
+      {
+        policy: "preview-verification-gaps",
+        urn: urn("gap-policy"),
+        message:
+          "Key 'gap-policy': 1 control could not be verified during preview:\n- backup-key-policy-restricted: the key policy is unknown during preview (it is computed from Role 'reader').",
+      },
+    ]);
+  });
+});
