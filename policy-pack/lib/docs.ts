@@ -9,7 +9,7 @@ function configCell(policy: BackupPolicy): string {
   const properties = policy.configSchema?.properties ?? {};
   const names = Object.keys(properties).filter((name) => name !== "exemptions");
   if (names.length === 0) return "–";
-  return names.map((name) => `\`${name}\` [${JSON.stringify(properties[name]?.default)}]`).join("<br>");
+  return names.map((name) => `\`${name}\`: \`${JSON.stringify(properties[name]?.default)}\``).join("<br>");
 }
 
 /** The policy table, rendered from the policies' own metadata (never written by hand). */
@@ -29,7 +29,7 @@ export function renderPolicyTable(policies: readonly BackupPolicy[]): string {
     ];
   });
   return [
-    "| policy | severity | default enforcement | runs on | what it proves | references (NIST SP 800-53 Rev. 5 first) | config [default] |",
+    "| policy | severity | default enforcement | runs on | what it proves | references (NIST SP 800-53 Rev. 5 first) | config: default |",
     "|---|---|---|---|---|---|---|",
     ...rows.map((row) => `| ${row.join(" | ")} |`),
   ].join("\n");

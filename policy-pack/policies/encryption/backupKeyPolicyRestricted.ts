@@ -64,7 +64,7 @@ export const backupKeyPolicyRestricted = defineStackPolicy(
   {
     name: "backup-key-policy-restricted",
     description:
-      "No KMS key that encrypts a backup store may have a key policy that allows any principal without a condition or lets a workload or backup identity delete, disable or re-permission the key.",
+      'Every KMS key that encrypts a backup store must have a key policy that allows no principal "*" without a condition and lets no workload or backup identity delete, disable or re-permission the key.',
     severity: "high",
     area: "encryption",
     nist: ["AC-6", "SC-12"],
