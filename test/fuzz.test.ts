@@ -1,0 +1,158 @@
+/**
+ * Bad input never crashes the pack: a few hundred generated property bags (unknowns,
+ * secrets, wrong types, malformed JSON, dangling references) thrown at every policy.
+ * Every run must finish, every diagnostic must be a clear violation or gap, no rule may
+ * fail internally, and no secret value may appear in any message.
+ */
+import type { Policy } from "@pulumi/policy";
+import { defaultPackDir } from "../kit/cli";
+import { PackProcess } from "../kit/engine/analyzer";
+import { analyzeView } from "../kit/engine/run";
+import { FixtureStack, ref, secret, unknown, type Fixture } from "../kit/fixtures";
+import { runPolicies } from "../kit/inProcess";
+import { policies } from "../policy-pack/policies";
+
+const TYPES = [
+  "aws:backup/vault:Vault",
+  "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault",
+  "aws:backup/selection:Selection",
+  "aws:kms/key:Key",
+  "aws:kms/replicaKey:ReplicaKey",
+  "aws:kms/externalKey:ExternalKey",
+  "aws:kms/replicaExternalKey:ReplicaExternalKey",
+  "aws:kms/alias:Alias",
+  "aws:kms/keyPolicy:KeyPolicy",
+  "aws:s3/bucket:Bucket",
+  "aws:s3/bucketV2:BucketV2",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+  "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+  "aws:iam/role:Role",
+];
+
+const PROPERTIES = [
+  "kmsKeyArn",
+  "encryptionKeyArn",
+  "tags",
+  "policy",
+  "enableKeyRotation",
+  "rotationPeriodInDays",
+  "deletionWindowInDays",
+  "isEnabled",
+  "enabled",
+  "bypassPolicyLockoutSafetyCheck",
+  "customerMasterKeySpec",
+  "keyUsage",
+  "targetKeyId",
+  "keyId",
+  "primaryKeyArn",
+  "bucket",
+  "rules",
+  "role",
+  "iamRoleArn",
+  "serverSideEncryptionConfiguration",
+  "replicationConfiguration",
+  "name",
+  "arn",
+];
+
+/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
+function prng(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
+  const random = prng(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const stack = new FixtureStack({ mode: random() < 0.7 ? "preview" : "known" });
+  const fixtures: Fixture[] = [];
+  const secrets: string[] = [];
+  const scalar = (depth: number): unknown => {
+    switch (Math.floor(random() * 16)) {
+      case 0:
+        return unknown();
+      case 1:
+        return null;
+      case 2:
+        return Math.floor(random() * 4000) - 100;
+      case 3:
+        return random() < 0.5;
+      case 4:
+        return pick(["AES256", "aws:kms", "aws:kms:dsse", "SYMMETRIC_DEFAULT", "RSA_2048", "HMAC_256", "GENERATE_VERIFY_MAC", "true", "30"]);
+      case 5:
+        return pick(["alias/aws/backup", "alias/mine", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "arn:aws:kms:::"]);
+      case 6:
+        return pick(["{", "[]", "{}", '{"Statement":7}', '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*"}]}']);
+      case 7:
+        return JSON.stringify({ Statement: [{ Effect: pick(["Allow", "Deny", 3]), Principal: pick(["*", { AWS: ["*", 4] }, { AWS: "arn:aws:iam::1:role/r" }, null]), Action: pick(["kms:*", ["kms:Dis*"], 5]), NotAction: pick([undefined, "kms:Decrypt", {}]), Condition: pick([undefined, {}, { a: 1 }]) }] });
+      case 8: {
+        const value = `s3cr3t-${seed}-${Math.floor(random() * 1e9)}`;
+        secrets.push(value);
+        return secret(value);
+      }
+      case 9:
+        return fixtures.length > 0 ? ref(pick(fixtures), pick(["arn", "id", "keyId", "name"])) : "x";
+      case 10:
+        return depth < 3 ? Array.from({ length: Math.floor(random() * 3) }, () => scalar(depth + 1)) : [];
+      case 11:
+      case 12:
+        return depth < 3 ? Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [pick([...PROPERTIES, "applyServerSideEncryptionByDefault", "rule", "destination", "sseAlgorithm", "kmsMasterKeyId", "replicaKmsKeyId", "purpose"]), scalar(depth + 1)])) : {};
+      case 13:
+        return { purpose: pick(["backup", "Backup", unknown(), 3]) };
+      case 14:
+        return [{ applyServerSideEncryptionByDefault: { sseAlgorithm: pick(["aws:kms", "AES256", unknown(), 9]), kmsMasterKeyId: scalar(depth + 1) } }];
+      default:
+        return `random-${Math.floor(random() * 1000)}`;
+    }
+  };
+  const count = 3 + Math.floor(random() * 10);
+  for (let i = 0; i < count; i++) {
+    const args: Record<string, unknown> = {};
+    for (let j = Math.floor(random() * 6); j > 0; j--) args[pick(PROPERTIES)] = scalar(0);
+    fixtures.push(stack.addType(pick(TYPES), `r${i}`, args, random() < 0.2 ? { additionalSecretOutputs: ["policy"] } : {}));
+  }
+  return { stack, secrets };
+}
+
+const names = new Set(policies.map((policy) => policy.name));
+const BAGS = 300;
+
+describe("bad input never crashes the pack", () => {
+  it(`${BAGS} generated stacks through every policy: only clear violations and gaps, no secrets echoed`, async () => {
+    let violations = 0;
+    for (let seed = 1; seed <= BAGS; seed++) {
+      const { stack, secrets } = generate(seed);
+      const view = stack.view();
+      const urns = new Set(view.resources.map((r) => r.urn));
+      const result = await runPolicies(policies as readonly Policy[], view);
+      for (const d of result.diagnostics) {
+        violations++;
+        expect(names.has(d.policy)).toBe(true);
+        expect(urns.has(d.urn)).toBe(true);
+        expect(d.message).not.toMatch(/can't run policy|could not evaluate it|undefined|\[object Object\]/);
+        expect(d.message.length).toBeGreaterThan(20);
+        for (const value of secrets) expect([seed, d.message.includes(value)]).toEqual([seed, false]);
+      }
+    }
+    expect(violations).toBeGreaterThan(BAGS);
+  });
+
+  it("the pack process survives the same bags over the Analyzer protocol", async () => {
+    const pack = await PackProcess.start(defaultPackDir());
+    try {
+      for (let seed = 1; seed <= 30; seed++) {
+        const { stack, secrets } = generate(seed);
+        const result = await analyzeView(pack, stack.view());
+        for (const d of result.diagnostics) for (const value of secrets) expect(d.message.includes(value)).toBe(false);
+      }
+    } finally {
+      await pack.stop();
+    }
+  });
+});
