@@ -82,6 +82,18 @@ export async function runPolicies(
   runOptions: InProcessOptions = {},
 ): Promise<AnalysisResult> {
   const list = policies as readonly AnyPolicy[];
+  // The language host tells the pack whether this is a preview through the environment.
+  const dryRun = process.env.PULUMI_NODEJS_DRY_RUN;
+  process.env.PULUMI_NODEJS_DRY_RUN = String(view.dryRun);
+  try {
+    return await analyze(list, view, runOptions);
+  } finally {
+    if (dryRun === undefined) delete process.env.PULUMI_NODEJS_DRY_RUN;
+    else process.env.PULUMI_NODEJS_DRY_RUN = dryRun;
+  }
+}
+
+async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions: InProcessOptions): Promise<AnalysisResult> {
   const analyzerInfo = info(list);
   const config = reconcileConfig(analyzerInfo, runOptions.policyPackConfig ?? {});
   const stackTags = new Map(Object.entries(runOptions.stackTags ?? {}));

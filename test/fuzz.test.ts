@@ -84,13 +84,38 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
       case 3:
         return random() < 0.5;
       case 4:
-        return pick(["AES256", "aws:kms", "aws:kms:dsse", "SYMMETRIC_DEFAULT", "RSA_2048", "HMAC_256", "GENERATE_VERIFY_MAC", "true", "30"]);
+        return pick([
+          "AES256",
+          "aws:kms",
+          "aws:kms:dsse",
+          "SYMMETRIC_DEFAULT",
+          "RSA_2048",
+          "HMAC_256",
+          "GENERATE_VERIFY_MAC",
+          "true",
+          "30",
+        ]);
       case 5:
-        return pick(["alias/aws/backup", "alias/mine", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "arn:aws:kms:::"]);
+        return pick([
+          "alias/aws/backup",
+          "alias/mine",
+          "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+          "arn:aws:kms:::",
+        ]);
       case 6:
         return pick(["{", "[]", "{}", '{"Statement":7}', '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*"}]}']);
       case 7:
-        return JSON.stringify({ Statement: [{ Effect: pick(["Allow", "Deny", 3]), Principal: pick(["*", { AWS: ["*", 4] }, { AWS: "arn:aws:iam::1:role/r" }, null]), Action: pick(["kms:*", ["kms:Dis*"], 5]), NotAction: pick([undefined, "kms:Decrypt", {}]), Condition: pick([undefined, {}, { a: 1 }]) }] });
+        return JSON.stringify({
+          Statement: [
+            {
+              Effect: pick(["Allow", "Deny", 3]),
+              Principal: pick(["*", { AWS: ["*", 4] }, { AWS: "arn:aws:iam::1:role/r" }, null]),
+              Action: pick(["kms:*", ["kms:Dis*"], 5]),
+              NotAction: pick([undefined, "kms:Decrypt", {}]),
+              Condition: pick([undefined, {}, { a: 1 }]),
+            },
+          ],
+        });
       case 8: {
         const value = `s3cr3t-${seed}-${Math.floor(random() * 1e9)}`;
         secrets.push(value);
@@ -102,11 +127,34 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
         return depth < 3 ? Array.from({ length: Math.floor(random() * 3) }, () => scalar(depth + 1)) : [];
       case 11:
       case 12:
-        return depth < 3 ? Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [pick([...PROPERTIES, "applyServerSideEncryptionByDefault", "rule", "destination", "sseAlgorithm", "kmsMasterKeyId", "replicaKmsKeyId", "purpose"]), scalar(depth + 1)])) : {};
+        return depth < 3
+          ? Object.fromEntries(
+              Array.from({ length: Math.floor(random() * 4) }, () => [
+                pick([
+                  ...PROPERTIES,
+                  "applyServerSideEncryptionByDefault",
+                  "rule",
+                  "destination",
+                  "sseAlgorithm",
+                  "kmsMasterKeyId",
+                  "replicaKmsKeyId",
+                  "purpose",
+                ]),
+                scalar(depth + 1),
+              ]),
+            )
+          : {};
       case 13:
         return { purpose: pick(["backup", "Backup", unknown(), 3]) };
       case 14:
-        return [{ applyServerSideEncryptionByDefault: { sseAlgorithm: pick(["aws:kms", "AES256", unknown(), 9]), kmsMasterKeyId: scalar(depth + 1) } }];
+        return [
+          {
+            applyServerSideEncryptionByDefault: {
+              sseAlgorithm: pick(["aws:kms", "AES256", unknown(), 9]),
+              kmsMasterKeyId: scalar(depth + 1),
+            },
+          },
+        ];
       default:
         return `random-${Math.floor(random() * 1000)}`;
     }

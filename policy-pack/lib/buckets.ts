@@ -220,7 +220,7 @@ export function bucketEncryption(index: StackIndex, bucket: IndexedResource): Bu
   const inline = bucket.props.serverSideEncryptionConfiguration;
   if (isUnknown(inline)) {
     // Unknown without an edge: the provider computes it because the program left it unset.
-    return index.dependenciesOf(bucket, "serverSideEncryptionConfiguration").length === 0 ? [] : undefined;
+    return index.leftToProvider(bucket, "serverSideEncryptionConfiguration") ? [] : undefined;
   }
   if (!isObject(inline)) return [];
   const byDefault = getPath(inline, ["rule", "applyServerSideEncryptionByDefault"]);

@@ -62,7 +62,7 @@ export function resolveKeyReference(
   if (isUnknown(value)) {
     // An unknown that no resource of the program produced is one the provider
     // computes because the program left it unset: the service default key.
-    return index.dependenciesOf(referrer, property).length === 0 ? { kind: "omitted" } : { kind: "unknown" };
+    return index.leftToProvider(referrer, property) ? { kind: "omitted" } : { kind: "unknown" };
   }
   if (typeof value !== "string") return { kind: "invalid", found: `a ${typeof value}` };
   return classifyKeyLiteral(value);
@@ -100,7 +100,7 @@ export interface CustodySubject {
 }
 
 /** Turns a resolved key reference into the outcome of a customer-managed-key control. */
-export function keyCustodyOutcome(reference: KeyReference, subject: CustodySubject, config: KeyCustodyConfig): Outcome {
+export function keyCustodyOutcome(index: StackIndex, reference: KeyReference, subject: CustodySubject, config: KeyCustodyConfig): Outcome {
   const who = describe(subject.resource);
   const { property, remedy } = subject;
   switch (reference.kind) {
@@ -125,7 +125,7 @@ export function keyCustodyOutcome(reference: KeyReference, subject: CustodySubje
     case "unknown":
       return unverifiable(
         property,
-        `${property} is unknown during preview and none of the resources it is computed from is an aws.kms.Key, ReplicaKey, ExternalKey, ReplicaExternalKey or Alias of this stack`,
+        `${property} is unknown ${index.unknownWhen} and none of the resources it is computed from is an aws.kms.Key, ReplicaKey, ExternalKey, ReplicaExternalKey or Alias of this stack`,
       );
     case "invalid":
       return violated(`${who} sets ${property} to ${reference.found}; ${remedy}.`);

@@ -78,11 +78,18 @@ export class StackIndex {
   private readonly reverse = new Map<string, Referrer[]>();
   private readonly memos = new Map<string, unknown>();
 
-  private constructor(readonly resources: readonly IndexedResource[]) {}
+  private constructor(
+    readonly resources: readonly IndexedResource[],
+    /** A preview (the language host sets PULUMI_NODEJS_DRY_RUN); an update or audit otherwise. */
+    readonly preview: boolean,
+  ) {}
 
   static fromPolicyResources(resources: readonly PolicyResource[]): StackIndex {
     const indexed = resources.map((resource) => ({ resource, indexed: indexResource(resource) }));
-    const index = new StackIndex(indexed.map((entry) => entry.indexed));
+    const index = new StackIndex(
+      indexed.map((entry) => entry.indexed),
+      process.env.PULUMI_NODEJS_DRY_RUN !== "false",
+    );
     for (const { indexed: resource } of indexed) {
       index.byUrn.set(resource.urn, resource);
       const sameType = index.byType.get(resource.type);
@@ -134,13 +141,25 @@ export class StackIndex {
   /**
    * Reads a setting the program may have left unset. During preview the provider marks
    * an unset optional-computed property (a vault's `kmsKeyArn`, a key's
-   * `rotationPeriodInDays`) unknown; an unknown that no resource of the program
-   * produced (no `propertyDependencies` edge) is such a default, and reads as absent.
+   * `rotationPeriodInDays`) unknown; such a default reads as absent (`leftToProvider`).
    */
   setting(resource: IndexedResource, path: readonly [string, ...(string | number)[]]): Value | undefined {
     const value = getPath(resource.props, path);
-    if (isUnknown(value) && this.dependenciesOf(resource, path[0]).length === 0) return undefined;
-    return value;
+    return isUnknown(value) && this.leftToProvider(resource, path[0]) ? undefined : value;
+  }
+
+  /**
+   * True when an unknown top-level property is one the provider fills in: only during
+   * preview, and only when no resource of the program produced it. Outside preview an
+   * unknown is a secret the stack export keeps encrypted, and stays unknown.
+   */
+  leftToProvider(resource: IndexedResource, property: string): boolean {
+    return this.preview && this.dependenciesOf(resource, property).length === 0;
+  }
+
+  /** How a reason says when a value was unknown: "during preview", or for an audit, why. */
+  get unknownWhen(): string {
+    return this.preview ? "during preview" : "in the stack state (an encrypted secret)";
   }
 
   /** Computes a derived fact once per index. */

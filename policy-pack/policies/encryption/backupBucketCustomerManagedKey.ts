@@ -18,7 +18,7 @@ function ruleOutcome(index: StackIndex, bucket: IndexedResource, rule: BucketEnc
   const algorithmAt = where(bucket, rule, rule.algorithmProperty);
   const algorithm = stringField(rule.algorithm);
   if (algorithm.state === "unknown") {
-    return unverifiable(rule.algorithmProperty, `${algorithmAt} is unknown during preview`);
+    return unverifiable(rule.algorithmProperty, `${algorithmAt} is unknown ${index.unknownWhen}`);
   }
   if (algorithm.state !== "known") {
     return violated(`${describe(bucket)} has no sseAlgorithm at ${algorithmAt}; ${REMEDY}.`);
@@ -31,6 +31,7 @@ function ruleOutcome(index: StackIndex, bucket: IndexedResource, rule: BucketEnc
   }
   const reference = resolveKeyReference(index, rule.source, rule.edgeProperty, rule.key);
   return keyCustodyOutcome(
+    index,
     reference,
     {
       resource: bucket,
@@ -64,11 +65,11 @@ export const backupBucketCustomerManagedKey = defineStackPolicy(
     },
     check(bucket, { index, config }) {
       if (!backupBuckets(index, config).byUrn.has(bucket.urn)) {
-        return unverifiable("tags", "its tags are unknown during preview, so whether it is a backup bucket cannot be decided");
+        return unverifiable("tags", `its tags are unknown ${index.unknownWhen}, so whether it is a backup bucket cannot be decided`);
       }
       const rules = bucketEncryption(index, bucket);
       if (rules === undefined) {
-        return unverifiable("serverSideEncryptionConfiguration", "its default encryption is unknown during preview");
+        return unverifiable("serverSideEncryptionConfiguration", `its default encryption is unknown ${index.unknownWhen}`);
       }
       if (rules.length === 0) {
         return violated(

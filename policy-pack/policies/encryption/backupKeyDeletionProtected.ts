@@ -35,7 +35,7 @@ export const backupKeyDeletionProtected = defineStackPolicy(
 
       const window = numberField(index.setting(key, ["deletionWindowInDays"]));
       if (window.state === "unknown") {
-        outcomes.push(unverifiable("deletionWindowInDays", "deletionWindowInDays is unknown during preview"));
+        outcomes.push(unverifiable("deletionWindowInDays", `deletionWindowInDays is unknown ${index.unknownWhen}`));
       } else if (window.state === "invalid") {
         outcomes.push(
           violated(`${who} sets deletionWindowInDays to ${window.found}; set it to ${config.minDeletionWindowDays} or more days.`),
@@ -54,7 +54,7 @@ export const backupKeyDeletionProtected = defineStackPolicy(
       const enabledProperty = KMS_KEY.has(key.type) ? "isEnabled" : "enabled";
       const enabled = booleanField(index.setting(key, [enabledProperty]));
       if (enabled.state === "unknown") {
-        outcomes.push(unverifiable(enabledProperty, `${enabledProperty} is unknown during preview`));
+        outcomes.push(unverifiable(enabledProperty, `${enabledProperty} is unknown ${index.unknownWhen}`));
       } else if (enabled.state === "known" && !enabled.value) {
         outcomes.push(
           violated(`${who} is disabled (${enabledProperty}: false), so nothing it encrypts can be restored; set ${enabledProperty}: true.`),
@@ -72,7 +72,9 @@ export const backupKeyDeletionProtected = defineStackPolicy(
         const bypass = booleanField(index.setting(holder, ["bypassPolicyLockoutSafetyCheck"]));
         const on = holder === key ? "" : ` on ${describe(holder)}`;
         if (bypass.state === "unknown") {
-          outcomes.push(unverifiable("bypassPolicyLockoutSafetyCheck", `bypassPolicyLockoutSafetyCheck${on} is unknown during preview`));
+          outcomes.push(
+            unverifiable("bypassPolicyLockoutSafetyCheck", `bypassPolicyLockoutSafetyCheck${on} is unknown ${index.unknownWhen}`),
+          );
         } else if (bypass.state === "known" && bypass.value) {
           outcomes.push(
             violated(

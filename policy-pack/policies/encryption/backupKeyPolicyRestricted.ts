@@ -98,7 +98,7 @@ export const backupKeyPolicyRestricted = defineStackPolicy(
         if (parsed.state === "unknown") {
           const from = index.dependenciesOf(holder, "policy").map(describe);
           const computed = from.length > 0 ? ` (it is computed from ${from.join(", ")})` : "";
-          outcomes.push(unverifiable("policy", `the key policy${where} is unknown during preview${computed}`));
+          outcomes.push(unverifiable("policy", `the key policy${where} is unknown ${index.unknownWhen}${computed}`));
           continue;
         }
         if (parsed.state === "invalid") {

@@ -34,19 +34,19 @@ export const backupKeyRotationEnabled = defineStackPolicy(
       const who = describeBackupKey(key, backupKeys(index, config).get(key.urn));
       const spec = stringField(index.setting(key, ["customerMasterKeySpec"]));
       const usage = stringField(index.setting(key, ["keyUsage"]));
-      if (spec.state === "unknown") return unverifiable("customerMasterKeySpec", "customerMasterKeySpec is unknown during preview");
+      if (spec.state === "unknown") return unverifiable("customerMasterKeySpec", `customerMasterKeySpec is unknown ${index.unknownWhen}`);
       if (spec.state === "known" && spec.value !== "SYMMETRIC_DEFAULT") return undefined;
       if (usage.state === "known" && usage.value === "GENERATE_VERIFY_MAC") return undefined;
       // Keys in a custom key store (CloudHSM or external) cannot rotate automatically.
       if (stringField(index.setting(key, ["customKeyStoreId"])).state === "known") return undefined;
 
       const enabled = booleanField(index.setting(key, ["enableKeyRotation"]));
-      if (enabled.state === "unknown") return unverifiable("enableKeyRotation", "enableKeyRotation is unknown during preview");
+      if (enabled.state === "unknown") return unverifiable("enableKeyRotation", `enableKeyRotation is unknown ${index.unknownWhen}`);
       if (enabled.state !== "known" || !enabled.value) {
         return violated(`${who} does not enable automatic rotation; set enableKeyRotation: true on the key.`);
       }
       const period = numberField(index.setting(key, ["rotationPeriodInDays"]));
-      if (period.state === "unknown") return unverifiable("rotationPeriodInDays", "rotationPeriodInDays is unknown during preview");
+      if (period.state === "unknown") return unverifiable("rotationPeriodInDays", `rotationPeriodInDays is unknown ${index.unknownWhen}`);
       if (period.state === "invalid") {
         return violated(
           `${who} sets rotationPeriodInDays to ${period.found}; set it to a number of days no greater than ${config.maxRotationDays}.`,

@@ -28,6 +28,7 @@ export const backupVaultCustomerManagedKey = defineStackPolicy(
       const property = airGapped ? "encryptionKeyArn" : "kmsKeyArn";
       const reference = resolveKeyReference(index, vault, property, vault.props[property]);
       return keyCustodyOutcome(
+        index,
         reference,
         {
           resource: vault,
