@@ -1,0 +1,29 @@
+/**
+ * How a user checks their own Pulumi program against the pack in a mock-based unit test:
+ * record the program as a first preview under Pulumi's mocks, run the real pack process
+ * over it as `pulumi preview --policy-pack` would, and assert there is nothing to fix.
+ */
+import * as aws from "@pulumi/aws";
+import { FixtureStack, recordProgram, ref, runPolicies, runPolicyPack } from "../../kit";
+import { defaultPackDir } from "../../kit/cli";
+import { policies } from "../../policy-pack/policies";
+
+describe("the reference program against aws-backup-guardrails", () => {
+  it("passes every backup guardrail in a first preview", async () => {
+    const view = await recordProgram(__dirname);
+    const result = await runPolicyPack(defaultPackDir(), view);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.failed).toBe(false);
+  });
+
+  it("would fail if the vault fell back to the AWS-managed key (checked in-process, in milliseconds)", async () => {
+    const stack = new FixtureStack();
+    const key = stack.add(aws.kms.Key, "backup-key", { enableKeyRotation: true });
+    stack.add(aws.backup.Vault, "backup-vault", { kmsKeyArn: ref(key, "arn") });
+    stack.add(aws.backup.Vault, "shortcut-vault", {});
+    const result = await runPolicies(policies, stack.view());
+    expect(result.diagnostics.map((d) => [d.policy, d.urn, d.enforcementLevel])).toEqual([
+      ["backup-vault-customer-managed-key", "urn:pulumi:test::fixture::aws:backup/vault:Vault::shortcut-vault", "mandatory"],
+    ]);
+  });
+});
