@@ -11,6 +11,7 @@ import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import type * as plugin from "@pulumi/pulumi/proto/plugin_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct, type JavaScriptValue } from "google-protobuf/google/protobuf/struct_pb";
+import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
 import type { EngineResource, JsonObject } from "../view";
@@ -142,6 +143,8 @@ export interface StartOptions {
   readonly stack?: string;
   readonly dryRun?: boolean;
   readonly config?: Readonly<Record<string, string>>;
+  /** Extra environment for the pack process. */
+  readonly env?: Readonly<Record<string, string>>;
   /** How long to wait for the port line. */
   readonly timeoutMs?: number;
 }
@@ -176,6 +179,7 @@ export class PackProcess {
         PULUMI_NODEJS_STACK: options.stack ?? "dev",
         PULUMI_NODEJS_DRY_RUN: String(options.dryRun ?? true),
         PULUMI_CONFIG: JSON.stringify(options.config ?? {}),
+        ...options.env,
       },
     });
     const output: string[] = [];
@@ -354,6 +358,17 @@ export class PackProcess {
       request,
     );
     return diagnostics(response);
+  }
+
+  /** The pack process's peak resident memory so far (Linux), in MiB; NaN where unknown. */
+  peakRssMiB(): number {
+    try {
+      const status = fs.readFileSync(`/proc/${this.child.pid}/status`, "utf8");
+      const kib = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+      return Math.round(kib / 1024);
+    } catch {
+      return NaN;
+    }
   }
 
   /** The host kills the pack: it never exits on its own. */
