@@ -24,7 +24,9 @@ export const previewVerificationGaps = defineStackPolicy(
       const gaps = gapLedger.gapsFor(resource.urn);
       const lines = gaps.map((gap) => `- ${gap.policy}: ${gap.reason}.`);
       const count = gaps.length === 1 ? "1 control" : `${gaps.length} controls`;
-      return violated(`${describe(resource)}: ${count} could not be verified ${index.preview ? "during preview" : "from the stack state"}:\n${lines.join("\n")}`);
+      return violated(
+        `${describe(resource)}: ${count} could not be verified ${index.preview ? "during preview" : "from the stack state"}:\n${lines.join("\n")}`,
+      );
     },
     // Each analysis starts from an empty ledger, even when a process serves several.
     afterRun: () => gapLedger.clear(),
