@@ -70,6 +70,18 @@ export async function analyzeView(pack: PackProcess, view: EngineView, options: 
     const provider = providerOf(resource);
     let inputs: JsonObject = resource.inputs;
     for (const remediation of await pack.remediate(resource, provider)) {
+      if (remediation.diagnostic) {
+        // A remediation that could not run (an unknown read during preview) is a warning.
+        const policy = info.policies.find((p) => p.name === remediation.policyName);
+        diagnostics.push({
+          policy: remediation.policyName,
+          urn: resource.urn,
+          message: remediation.diagnostic,
+          enforcementLevel: "advisory",
+          severity: policy?.severity ?? "",
+          description: policy?.description ?? "",
+        });
+      }
       if (remediation.properties) {
         inputs = remediation.properties;
         remediations.push({ policy: remediation.policyName, urn: resource.urn });
