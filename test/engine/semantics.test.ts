@@ -36,6 +36,13 @@ describe("enforcement semantics of the engine emulator", () => {
     expect(result.remediations).toEqual([{ policy: "remediate-tags", urn: BUCKET_URN }]);
     expect(result.diagnostics.map(({ policy, urn, enforcementLevel, message }) => ({ policy, urn, enforcementLevel, message }))).toEqual([
       {
+        policy: "remediate-v2",
+        urn: V2_URN,
+        enforcementLevel: "advisory",
+        message:
+          "can't run remediation 'remediate-v2' from policy pack 'semantics@v1.2.3' during preview: string value at .bucket can't be known during preview",
+      },
+      {
         policy: "unknown-reader",
         urn: V2_URN,
         enforcementLevel: "advisory",
@@ -60,6 +67,9 @@ describe("enforcement semantics of the engine emulator", () => {
         "        - [advisory]  always-mandatory  (aws:s3/bucket:Bucket: bucket)",
         "          Every stack must fail this.",
         "          limit is 5",
+        "        - [advisory]  remediate-v2  (aws:s3/bucketV2:BucketV2: computed-name)",
+        "          BucketV2 inputs must be copied.",
+        "          can't run remediation 'remediate-v2' from policy pack 'semantics@v1.2.3' during preview: string value at .bucket can't be known during preview",
         "        - [advisory]  unknown-reader  (aws:s3/bucketV2:BucketV2: computed-name)",
         "          Buckets must have a known name.",
         "          can't run policy 'unknown-reader' from policy pack 'semantics@v1.2.3' during preview: string value at .bucket can't be known during preview",
