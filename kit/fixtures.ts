@@ -11,7 +11,18 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { computedOutputs, syntheticOutputs } from "./recorder/outputs";
-import { engineUrn, UNKNOWN_SENTINEL, type EngineResource, type EngineView, type Json, type JsonObject } from "./view";
+import {
+  defaultProviderResource,
+  engineUrn,
+  NO_OPTIONS,
+  packageVersion,
+  rootStackResource,
+  UNKNOWN_SENTINEL,
+  type EngineResource,
+  type EngineView,
+  type Json,
+  type JsonObject,
+} from "./view";
 
 /** A resource class of a Pulumi provider SDK (`aws.backup.Vault`). */
 export interface ResourceClass<Args> {
@@ -151,36 +162,16 @@ export class FixtureStack {
   /** The engine's view of the stack: root stack, default aws provider, then every fixture. */
   view(): EngineView {
     this.secrets.length = 0;
-    const stackUrn = engineUrn(this.stack, this.project, "pulumi:pulumi:Stack", `${this.project}-${this.stack}`);
-    const providerInputs: JsonObject = {};
-    for (const [key, value] of Object.entries(this.config)) if (key.startsWith("aws:")) providerInputs[key.slice(4)] = value;
-    const noOptions = { protect: false, ignoreChanges: [], additionalSecretOutputs: [] };
-    const defaultProvider: EngineResource = {
-      urn: engineUrn(this.stack, this.project, "pulumi:providers:aws", "default"),
-      type: "pulumi:providers:aws",
-      name: "default",
-      custom: true,
-      inputs: providerInputs,
-      outputs: providerInputs,
-      dependencies: [],
-      propertyDependencies: {},
-      options: noOptions,
-    };
-    const providerId = this.mode === "preview" ? UNKNOWN_SENTINEL : "default-id";
-    const resources: EngineResource[] = [
-      {
-        urn: stackUrn,
-        type: "pulumi:pulumi:Stack",
-        name: `${this.project}-${this.stack}`,
-        custom: false,
-        inputs: {},
-        outputs: {},
-        dependencies: [],
-        propertyDependencies: {},
-        options: noOptions,
-      },
-      defaultProvider,
-    ];
+    const root = rootStackResource(this.project, this.stack);
+    const defaultProvider = defaultProviderResource(
+      this.project,
+      this.stack,
+      "aws",
+      packageVersion("@pulumi/aws", process.cwd()),
+      this.config,
+    );
+    const providerId = this.mode === "preview" ? UNKNOWN_SENTINEL : `${defaultProvider.name}-id`;
+    const resources: EngineResource[] = [root, defaultProvider];
     for (const fixture of this.fixtures) {
       const propertyDependencies: Record<string, string[]> = {};
       const inputs: JsonObject = {};
@@ -216,13 +207,13 @@ export class FixtureStack {
         type: fixture.type,
         name: fixture.name,
         custom: true,
-        parent: stackUrn,
+        parent: root.urn,
         inputs,
         outputs,
         dependencies: [...new Set(Object.values(propertyDependencies).flat())],
         propertyDependencies,
         provider,
-        options: { ...noOptions, additionalSecretOutputs: [...(fixture.options.additionalSecretOutputs ?? [])] },
+        options: { ...NO_OPTIONS, additionalSecretOutputs: [...(fixture.options.additionalSecretOutputs ?? [])] },
       });
     }
     return {

@@ -62,3 +62,59 @@ export function providerUrn(reference: string): string {
   const cut = reference.lastIndexOf("::");
   return cut > 0 ? reference.slice(0, cut) : reference;
 }
+
+export const NO_OPTIONS: EngineResourceOptions = Object.freeze({ protect: false, ignoreChanges: [], additionalSecretOutputs: [] });
+
+/** The root `pulumi:pulumi:Stack` resource the engine registers for every stack. */
+export function rootStackResource(project: string, stack: string): EngineResource {
+  const name = `${project}-${stack}`;
+  return {
+    urn: engineUrn(stack, project, "pulumi:pulumi:Stack", name),
+    type: "pulumi:pulumi:Stack",
+    name,
+    custom: false,
+    inputs: {},
+    outputs: {},
+    dependencies: [],
+    propertyDependencies: {},
+    options: NO_OPTIONS,
+  };
+}
+
+/**
+ * The default provider the engine creates for a package (`default_7_48_0`): its inputs
+ * are the stack's `<package>:*` config values, as strings, plus `version`.
+ */
+export function defaultProviderResource(
+  project: string,
+  stack: string,
+  pkg: string,
+  version: string | undefined,
+  config: Readonly<Record<string, string>>,
+): EngineResource {
+  const inputs: JsonObject = {};
+  for (const [key, value] of Object.entries(config)) if (key.startsWith(`${pkg}:`)) inputs[key.slice(pkg.length + 1)] = value;
+  if (version) inputs.version = version;
+  const name = `default${version ? `_${version.replace(/\./g, "_")}` : ""}`;
+  return {
+    urn: engineUrn(stack, project, `pulumi:providers:${pkg}`, name),
+    type: `pulumi:providers:${pkg}`,
+    name,
+    custom: true,
+    inputs,
+    outputs: inputs,
+    dependencies: [],
+    propertyDependencies: {},
+    options: NO_OPTIONS,
+  };
+}
+
+/** The installed version of a package, as resolved from a directory. */
+export function packageVersion(pkg: string, from: string): string | undefined {
+  try {
+    const manifest = require(require.resolve(`${pkg}/package.json`, { paths: [from] })) as { version?: string };
+    return manifest.version;
+  } catch {
+    return undefined;
+  }
+}

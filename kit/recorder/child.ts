@@ -6,7 +6,18 @@
 import type * as PulumiSdk from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { engineUrn, UNKNOWN_SENTINEL, urnTypeChain, type EngineResource, type EngineView, type Json, type JsonObject } from "../view";
+import {
+  defaultProviderResource,
+  engineUrn,
+  packageVersion,
+  rootStackResource,
+  UNKNOWN_SENTINEL,
+  urnTypeChain,
+  type EngineResource,
+  type EngineView,
+  type Json,
+  type JsonObject,
+} from "../view";
 import { computedOutputs, invokeResult, syntheticOutputs } from "./outputs";
 
 export interface RecordJob {
@@ -105,7 +116,8 @@ async function main(): Promise<void> {
   );
   pulumi.runtime.setAllConfig(job.config);
 
-  const stackUrn = engineUrn(job.stack, job.project, "pulumi:pulumi:Stack", `${job.project}-${job.stack}`);
+  const root = rootStackResource(job.project, job.stack);
+  const stackUrn = root.urn;
   const engineUrns = new Map<string, string>();
   const urnOf = (mockUrn: string) => engineUrns.get(mockUrn) ?? mockUrn;
   const recorded: EngineResource[] = [];
@@ -114,24 +126,7 @@ async function main(): Promise<void> {
   const defaultProviderFor = (pkg: string): string => {
     let provider = defaultProviders.get(pkg);
     if (!provider) {
-      const version = packageVersion(`@pulumi/${pkg}`, job.programDir);
-      const inputs: JsonObject = {};
-      for (const [key, value] of Object.entries(job.config)) {
-        if (key.startsWith(`${pkg}:`)) inputs[key.slice(pkg.length + 1)] = value;
-      }
-      if (version) inputs.version = version;
-      const name = `default${version ? `_${version.replace(/\./g, "_")}` : ""}`;
-      provider = {
-        urn: engineUrn(job.stack, job.project, `pulumi:providers:${pkg}`, name),
-        type: `pulumi:providers:${pkg}`,
-        name,
-        custom: true,
-        inputs,
-        outputs: inputs,
-        dependencies: [],
-        propertyDependencies: {},
-        options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [] },
-      };
+      provider = defaultProviderResource(job.project, job.stack, pkg, packageVersion(`@pulumi/${pkg}`, job.programDir), job.config);
       defaultProviders.set(pkg, provider);
     }
     return `${provider.urn}::${job.dryRun ? UNKNOWN_SENTINEL : `${provider.name}-id`}`;
@@ -212,17 +207,6 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
-  const root: EngineResource = {
-    urn: stackUrn,
-    type: "pulumi:pulumi:Stack",
-    name: `${job.project}-${job.stack}`,
-    custom: false,
-    inputs: {},
-    outputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-    options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [] },
-  };
   // Engine order: the stack, then each resource as registered, its default provider first.
   const ordered: EngineResource[] = [root];
   const emitted = new Set<string>();
@@ -231,7 +215,7 @@ async function main(): Promise<void> {
     const defaultProvider = [...defaultProviders.values()].find((p) => p.urn === providerUrn);
     if (defaultProvider && !emitted.has(defaultProvider.urn)) {
       emitted.add(defaultProvider.urn);
-      ordered.push({ ...defaultProvider, parent: undefined });
+      ordered.push(defaultProvider);
     }
     ordered.push(resource);
   }
@@ -251,15 +235,6 @@ function translateProviderRef(reference: string, urnOf: (urn: string) => string,
   const urn = urnOf(reference.slice(0, cut));
   const id = reference.slice(cut + 2);
   return `${urn}::${id === "" ? (dryRun ? UNKNOWN_SENTINEL : "provider-id") : id}`;
-}
-
-function packageVersion(pkg: string, from: string): string | undefined {
-  try {
-    const manifest = require(require.resolve(`${pkg}/package.json`, { paths: [from] })) as { version?: string };
-    return manifest.version;
-  } catch {
-    return undefined;
-  }
 }
 
 main().catch((error: unknown) => {

@@ -17,9 +17,23 @@ export interface EffectiveTags {
   readonly unknownKeys: readonly string[];
 }
 
+const defaultTagsByProvider = new WeakMap<object, EffectiveTags>();
+
+/** The provider's `defaultTags`, parsed once per provider. */
 export function providerDefaultTags(resource: IndexedResource): EffectiveTags {
+  const provider = resource.provider;
+  if (!provider) return { tags: {}, unknownKeys: [] };
+  let tags = defaultTagsByProvider.get(provider);
+  if (!tags) {
+    tags = parseDefaultTags(provider.props.defaultTags);
+    defaultTagsByProvider.set(provider, tags);
+  }
+  return tags;
+}
+
+function parseDefaultTags(value: Value | undefined): EffectiveTags {
   // The aws provider JSON-encodes `defaultTags` when it registers: `{"tags":{…}}`.
-  const parsed = jsonField(resource.provider?.props.defaultTags);
+  const parsed = jsonField(value);
   if (parsed.state === "unknown") return { tags: {}, unknownKeys: ["*"] };
   if (parsed.state !== "known") return { tags: {}, unknownKeys: [] };
   const tags = stringMapField(getPath(parsed.value, ["tags"]));

@@ -11,9 +11,8 @@ import { ConfigError, configSchema, exemptionsField, parseConfig, type ConfigFie
 import { exemptionStatus } from "./exemptions";
 import { gapLedger, type Gap } from "./gaps";
 import type { Outcome } from "./outcome";
-import { StackIndex, type IndexedResource } from "./stackIndex";
+import { indexResource, StackIndex, type IndexedResource } from "./stackIndex";
 import type { TypeSet } from "./types";
-import { toProps } from "./values";
 
 /** The areas of the control catalogue; a policy's folder is its area. */
 export type Area = "encryption" | "identity" | "retention" | "replication" | "coverage";
@@ -182,14 +181,7 @@ export function defineResourcePolicy<C>(meta: PolicyMetadata<C>, rule: ResourceR
       if (!rule.resourceTypes.has(args.type)) return;
       const config = readConfig(meta.name, fields, args.getConfig(), report);
       if (!config) return;
-      const resource: IndexedResource = {
-        urn: args.urn,
-        type: args.type,
-        name: args.name,
-        props: toProps(args.props),
-        provider: args.provider && { ...args.provider, props: toProps(args.provider.props) },
-        secretOutputs: new Set(args.opts?.additionalSecretOutputs ?? []),
-      };
+      const resource = indexResource(args);
       const outcomes = evaluate(() => rule.check(resource, { config }));
       const { violations, gaps } = judge(meta.name, resource, config, outcomes, new Date());
       for (const violation of violations) report(violation.message);

@@ -10,17 +10,14 @@ export interface IndexedProvider {
   readonly props: Props;
 }
 
-/** One resource of the stack, with plain props and its edges as URNs. */
+/** One resource of the stack, with plain props. */
 export interface IndexedResource {
   readonly urn: string;
   readonly type: string;
   readonly name: string;
-  /** Outputs in a stack policy (unknown where AWS computes them during preview). */
+  /** Inputs in a resource policy; outputs in a stack policy (unknown where AWS computes them during preview). */
   readonly props: Props;
   readonly provider?: IndexedProvider;
-  readonly parentUrn?: string;
-  /** Outputs the program marked secret; their values are never echoed. */
-  readonly secretOutputs: ReadonlySet<string>;
 }
 
 /** A `propertyDependencies` edge seen from its target. */
@@ -29,37 +26,36 @@ export interface Referrer {
   readonly property: string;
 }
 
-function lazyProps(raw: unknown): () => Props {
+/** What the SDK hands a policy about a resource or provider (`PolicyResource`, `ResourceValidationArgs`). */
+interface SdkResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly props: unknown;
+  readonly provider?: PolicyProviderResource;
+}
+
+/** Plain props, converted on first read: most resources are never looked at. */
+function withLazyProps<T extends object>(fields: T, raw: unknown): T & { readonly props: Props } {
   let props: Props | undefined;
-  return () => (props ??= toProps(raw));
+  return Object.defineProperty(fields, "props", { get: () => (props ??= toProps(raw)), enumerable: true }) as T & { props: Props };
 }
 
-function indexProvider(provider: PolicyProviderResource | undefined): IndexedProvider | undefined {
-  if (!provider) return undefined;
-  const read = lazyProps(provider.props);
-  return {
-    type: provider.type,
-    urn: provider.urn,
-    name: provider.name,
-    get props() {
-      return read();
-    },
-  };
-}
-
-function indexResource(resource: PolicyResource): IndexedResource {
-  const read = lazyProps(resource.props);
-  return {
-    urn: resource.urn,
-    type: resource.type,
-    name: resource.name,
-    get props() {
-      return read();
-    },
-    provider: indexProvider(resource.provider),
-    parentUrn: resource.parent?.urn,
-    secretOutputs: new Set(resource.opts?.additionalSecretOutputs ?? []),
-  };
+/**
+ * Indexes one resource. Providers are shared by many resources, so `providers` keeps
+ * one converted provider per URN.
+ */
+export function indexResource(resource: SdkResource, providers: Map<string, IndexedProvider> = new Map()): IndexedResource {
+  let provider: IndexedProvider | undefined;
+  if (resource.provider) {
+    const { urn, type, name, props } = resource.provider;
+    provider = providers.get(urn);
+    if (!provider) {
+      provider = withLazyProps({ urn, type, name }, props);
+      providers.set(urn, provider);
+    }
+  }
+  return withLazyProps({ urn: resource.urn, type: resource.type, name: resource.name, provider }, resource.props);
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -85,7 +81,8 @@ export class StackIndex {
   ) {}
 
   static fromPolicyResources(resources: readonly PolicyResource[]): StackIndex {
-    const indexed = resources.map((resource) => ({ resource, indexed: indexResource(resource) }));
+    const providers = new Map<string, IndexedProvider>();
+    const indexed = resources.map((resource) => ({ resource, indexed: indexResource(resource, providers) }));
     const index = new StackIndex(
       indexed.map((entry) => entry.indexed),
       process.env.PULUMI_NODEJS_DRY_RUN !== "false",
