@@ -35,6 +35,12 @@ class Reference {
     readonly property: string,
   ) {}
 }
+class Derived {
+  constructor(
+    readonly value: unknown,
+    readonly from: readonly Fixture[],
+  ) {}
+}
 class SecretValue {
   constructor(readonly value: Json) {}
 }
@@ -64,6 +70,14 @@ export interface FixtureOptions {
  */
 export function ref(target: Fixture, property: string): pulumi.Output<string> {
   return new Reference(target, property) as unknown as pulumi.Output<string>;
+}
+
+/**
+ * A value the program computes from other resources' outputs (`pulumi.all(...).apply`):
+ * records an edge to each of them; unknown in preview mode, `value` in known mode.
+ */
+export function derived<T>(value: T, ...from: Fixture[]): T {
+  return new Derived(value, from) as unknown as T;
 }
 
 /** A secret input: sent to policies as a plain value (as the engine does); never to be echoed. */
@@ -143,6 +157,10 @@ export class FixtureStack {
       const target = this.known(value.target);
       const output = value.property === "id" ? target.id : (target.outputs[value.property] ?? value.target.args[value.property]);
       return this.resolve(output, onReference);
+    }
+    if (value instanceof Derived) {
+      for (const target of value.from) onReference(new Reference(target, "(derived)"));
+      return this.mode === "preview" ? UNKNOWN_SENTINEL : this.resolve(value.value, onReference);
     }
     if (value instanceof SecretValue) {
       this.secrets.push(value.value);

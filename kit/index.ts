@@ -12,7 +12,7 @@
  *   returns the engine's view of its preview (or, with `mode: "known"`, of an update).
  * - Stack export: `readStackExport` turns `pulumi stack export` JSON into the same view.
  */
-export { FixtureStack, ref, secret, unknown, type Fixture, type FixtureOptions, type FixtureStackOptions } from "./fixtures";
+export { derived, FixtureStack, ref, secret, unknown, type Fixture, type FixtureOptions, type FixtureStackOptions } from "./fixtures";
 export { runPolicies, type InProcessOptions } from "./inProcess";
 export { PackProcess, PackLaunchError, type AnalyzerInfo, type EnforcementLevel, type PolicyInfo } from "./engine/analyzer";
 export { reconcileConfig, PolicyConfigError } from "./engine/config";

@@ -2,7 +2,7 @@ import { parseArn } from "./arn";
 import { SATISFIED, unverifiable, violated, type Outcome } from "./outcome";
 import { describe, type IndexedResource, type StackIndex } from "./stackIndex";
 import { KMS_ALIAS, KMS_CUSTOMER_KEY } from "./types";
-import { isUnknown, type Value } from "./values";
+import { describeType, isUnknown, type Value } from "./values";
 
 /** How a policy decides which literal key references it accepts. */
 export interface KeyCustodyConfig {
@@ -56,16 +56,19 @@ export function resolveKeyReference(
   property: string,
   value: Value | undefined,
 ): KeyReference {
+  // A known AWS-managed alias is what AWS will use, whatever the value was computed from.
+  const literal = typeof value === "string" && value !== "" ? classifyKeyLiteral(value) : undefined;
+  if (literal?.kind === "aws-managed-alias") return literal;
   const key = stackKeyBehind(index, referrer, property);
   if (key) return { kind: "stack-key", key };
+  if (literal) return literal;
   if (value === undefined || value === null || value === "") return { kind: "omitted" };
   if (isUnknown(value)) {
     // An unknown that no resource of the program produced is one the provider
     // computes because the program left it unset: the service default key.
     return index.leftToProvider(referrer, property) ? { kind: "omitted" } : { kind: "unknown" };
   }
-  if (typeof value !== "string") return { kind: "invalid", found: `a ${typeof value}` };
-  return classifyKeyLiteral(value);
+  return { kind: "invalid", found: describeType(value) };
 }
 
 function stackKeyBehind(index: StackIndex, referrer: IndexedResource, property: string): IndexedResource | undefined {

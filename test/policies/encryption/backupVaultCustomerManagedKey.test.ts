@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { FixtureStack, ref, unknown } from "../../../kit/fixtures";
+import { derived, FixtureStack, ref, unknown } from "../../../kit/fixtures";
 import { check } from "../../helpers";
 
 const POLICY = "backup-vault-customer-managed-key";
@@ -70,6 +70,20 @@ describe(POLICY, () => {
           urn: vaultUrn(VAULT, "fail-vault-omitted"),
           message:
             "Vault 'fail-vault-omitted' does not set kmsKeyArn, so it is encrypted with the AWS-managed key alias/aws/backup; set kmsKeyArn to the ARN of a customer-managed aws.kms.Key.",
+        },
+      ]);
+    });
+
+    it("rejects a known AWS-managed alias even when it was computed from a stack key", async () => {
+      const stack = new FixtureStack({ mode: "known" });
+      const key = stack.add(aws.kms.Key, "pass-key", { enableKeyRotation: true });
+      stack.add(aws.backup.Vault, "fail-vault-fallback", { kmsKeyArn: derived("alias/aws/backup", key) });
+      expect(await check(stack, POLICY)).toEqual([
+        {
+          policy: POLICY,
+          urn: vaultUrn(VAULT, "fail-vault-fallback"),
+          message:
+            "Vault 'fail-vault-fallback' uses the AWS-managed key alias/aws/backup in kmsKeyArn; set kmsKeyArn to the ARN of a customer-managed aws.kms.Key.",
         },
       ]);
     });
