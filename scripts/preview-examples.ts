@@ -19,8 +19,9 @@ export interface ExpectedDiagnostic {
   readonly message: string;
 }
 
+/** What an example must produce: the exit status of `backup-guardrails preview` and every diagnostic. */
 export interface Expected {
-  readonly failed: boolean;
+  readonly exitCode: 0 | 1;
   readonly diagnostics: readonly ExpectedDiagnostic[];
 }
 
@@ -52,7 +53,7 @@ async function main(): Promise<number> {
     const pack = await PackProcess.start(packDir, view);
     try {
       const result = await analyzeView(pack, view);
-      const actual: Expected = { failed: result.failed, diagnostics: sortDiagnostics(result.diagnostics) };
+      const actual: Expected = { exitCode: result.failed ? 1 : 0, diagnostics: sortDiagnostics(result.diagnostics) };
       process.stdout.write(`${i > 0 ? "\n" : ""}$ pulumi preview --policy-pack policy-pack   # ${name}, offline\n`);
       process.stdout.write(`${formatResult(result, "policy-pack")}\n${summarize(result.diagnostics)}\n`);
       const expectedFile = path.join(dir, "expected.json");

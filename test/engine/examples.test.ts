@@ -1,14 +1,15 @@
 /**
  * Every example program, recorded under Pulumi's mocks as a first preview, through the
- * real pack process over the Analyzer protocol: exact diagnostics and exit status.
+ * real pack process over the Analyzer protocol (by `backup-guardrails preview`): exact
+ * diagnostics and exit status.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { defaultPackDir } from "../../kit/cli";
+import { defaultPackDir, main } from "../../kit/cli";
 import { PackProcess } from "../../kit/engine/analyzer";
 import { analyzeView } from "../../kit/engine/run";
 import { recordProgram } from "../../kit/recorder";
-import { exampleDirs, sortDiagnostics, type Expected } from "../../scripts/preview-examples";
+import { exampleDirs, sortDiagnostics, type Expected, type ExpectedDiagnostic } from "../../scripts/preview-examples";
 
 let pack: PackProcess;
 
@@ -27,10 +28,16 @@ describe("example programs through the pack process", () => {
     expect(dirs.map((dir) => path.basename(dir))).toEqual(expect.arrayContaining(["reference", "provider-managed-keys"]));
   });
 
-  it.each(dirs.map((dir) => [path.basename(dir), dir]))("%s gives exactly its expected diagnostics", async (_name, dir) => {
+  it.each(dirs.map((dir) => [path.basename(dir), dir]))("%s gives exactly its expected diagnostics and exit status", async (_name, dir) => {
     const expected = JSON.parse(fs.readFileSync(path.join(dir, "expected.json"), "utf8")) as Expected;
-    const result = await analyzeView(pack, await recordProgram(dir));
-    expect({ failed: result.failed, diagnostics: sortDiagnostics(result.diagnostics) }).toEqual(expected);
+    const out: string[] = [];
+    const exitCode = await main(
+      ["preview", dir, "--json"],
+      (text) => out.push(text),
+      (text) => out.push(text),
+    );
+    const result = JSON.parse(out.join("\n")) as { diagnostics: ExpectedDiagnostic[] };
+    expect({ exitCode, diagnostics: sortDiagnostics(result.diagnostics) }).toEqual(expected);
   });
 
   it("the compliant reference program has no diagnostics at all, in preview and in an update", async () => {
