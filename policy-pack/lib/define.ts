@@ -44,6 +44,8 @@ export interface RuleContext<C> {
 
 export interface StackRuleContext<C> extends RuleContext<C> {
   readonly index: StackIndex;
+  /** Identifies the analysis this run belongs to (see `GapLedger`). */
+  readonly analysis: object;
 }
 
 export interface StackRule<C> {
@@ -51,8 +53,6 @@ export interface StackRule<C> {
   subjects(context: StackRuleContext<C>): Iterable<IndexedResource>;
   /** The control's outcome(s) on one of them; `undefined` when it does not apply after all. */
   check(subject: IndexedResource, context: StackRuleContext<C>): Outcome | readonly Outcome[] | undefined;
-  /** Called once the run has reported everything. */
-  afterRun?(): void;
 }
 
 export interface ResourceRule<C> {
@@ -100,9 +100,12 @@ function evaluate(run: () => Outcome | readonly Outcome[] | undefined): readonly
   } catch (error) {
     // A policy that throws aborts the user's whole preview; one resource we could not
     // read must not. Say so instead (the message is ours, never a property value).
-    const why = error instanceof Error ? error.constructor.name : "an error";
-    return [{ status: "unverifiable", property: "(whole resource)", reason: `the policy could not evaluate it (${why})` }];
+    return [{ status: "unverifiable", property: "(whole resource)", reason: couldNotEvaluate(error) }];
   }
+}
+
+function couldNotEvaluate(error: unknown): string {
+  return `the policy could not evaluate it (${error instanceof Error ? error.constructor.name : "an error"})`;
 }
 
 interface Reported {
@@ -152,17 +155,29 @@ export function defineStackPolicy<C>(meta: PolicyMetadata<C>, rule: StackRule<C>
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const config = readConfig(meta.name, fields, args.getConfig(), report);
       if (!config) return;
-      const context: StackRuleContext<WithExemptions<C>> = { config, index: StackIndex.fromPolicyResources(args.resources) };
+      const context: StackRuleContext<WithExemptions<C>> = {
+        config,
+        index: StackIndex.fromPolicyResources(args.resources),
+        analysis: args.stackTags,
+      };
       const now = new Date();
       const gapsByUrn = new Map<string, Gap[]>();
-      for (const subject of rule.subjects(context)) {
+      let subjects: Iterable<IndexedResource>;
+      try {
+        subjects = [...rule.subjects(context)];
+      } catch (error) {
+        // Finding the resources the control applies to failed: a gap on the stack itself.
+        const root = context.index.resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
+        if (root) gapsByUrn.set(root.urn, [{ policy: meta.name, property: "(stack)", reason: couldNotEvaluate(error) }]);
+        subjects = [];
+      }
+      for (const subject of subjects) {
         const outcomes = evaluate(() => rule.check(subject, context));
         const { violations, gaps } = judge(meta.name, subject, config, outcomes, now);
         for (const violation of violations) report(violation.message, violation.urn);
         if (gaps.length > 0) gapsByUrn.set(subject.urn, [...(gapsByUrn.get(subject.urn) ?? []), ...gaps]);
       }
-      gapLedger.recordStackRun(meta.name, gapsByUrn);
-      rule.afterRun?.();
+      gapLedger.recordStackRun(args.stackTags, meta.name, gapsByUrn);
     },
   };
 }
@@ -185,7 +200,7 @@ export function defineResourcePolicy<C>(meta: PolicyMetadata<C>, rule: ResourceR
       const outcomes = evaluate(() => rule.check(resource, { config }));
       const { violations, gaps } = judge(meta.name, resource, config, outcomes, new Date());
       for (const violation of violations) report(violation.message);
-      gapLedger.recordResourceRun(meta.name, resource.urn, gaps);
+      gapLedger.recordResourceRun(args.stackTags, meta.name, resource.urn, gaps);
     },
   };
 }

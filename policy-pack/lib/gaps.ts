@@ -1,4 +1,4 @@
-/** One control that could not be verified on one resource during preview. */
+/** One control that could not be verified on one resource. */
 export interface Gap {
   readonly policy: string;
   readonly property: string;
@@ -6,23 +6,37 @@ export interface Gap {
 }
 
 /**
- * What the policies could not verify in this run, for `preview-verification-gaps`.
- * The engine runs every resource policy (Analyze) before the stack policies
- * (AnalyzeStack, in list order), so the gaps policy, listed last, sees every other
- * policy's gaps. Entries are replaced on each run of a policy, so the ledger never
- * holds more than one entry per policy and resource.
+ * What the policies could not verify in the current analysis, for
+ * `preview-verification-gaps`. The engine runs every resource policy (Analyze) before
+ * the stack policies (AnalyzeStack, in list order), so the gaps policy, listed last,
+ * sees every other policy's gaps.
+ *
+ * An analysis is identified by the `stackTags` object `@pulumi/policy` hands every
+ * policy: the SDK replaces it on each ConfigureStack, which the engine sends once at the
+ * start of each analysis. A record from another analysis clears the ledger, so a
+ * process that serves several analyses never reports a stale gap.
  */
 export class GapLedger {
-  private readonly fromStackPolicies = new Map<string, Map<string, Gap[]>>();
+  private analysis: object | undefined;
+  private readonly fromStackPolicies = new Map<string, ReadonlyMap<string, Gap[]>>();
   private readonly fromResourcePolicies = new Map<string, Map<string, Gap[]>>();
 
+  private enter(analysis: object): void {
+    if (analysis === this.analysis) return;
+    this.analysis = analysis;
+    this.fromStackPolicies.clear();
+    this.fromResourcePolicies.clear();
+  }
+
   /** Replaces everything a stack policy recorded with this run's gaps (by resource URN). */
-  recordStackRun(policy: string, gapsByUrn: ReadonlyMap<string, Gap[]>): void {
-    this.fromStackPolicies.set(policy, new Map(gapsByUrn));
+  recordStackRun(analysis: object, policy: string, gapsByUrn: ReadonlyMap<string, Gap[]>): void {
+    this.enter(analysis);
+    this.fromStackPolicies.set(policy, gapsByUrn);
   }
 
   /** Replaces what a resource policy recorded for one resource. */
-  recordResourceRun(policy: string, urn: string, gaps: Gap[]): void {
+  recordResourceRun(analysis: object, policy: string, urn: string, gaps: Gap[]): void {
+    this.enter(analysis);
     let byPolicy = this.fromResourcePolicies.get(urn);
     if (!byPolicy) {
       if (gaps.length === 0) return;
@@ -33,19 +47,15 @@ export class GapLedger {
     else byPolicy.set(policy, gaps);
   }
 
-  /** Every gap recorded for a resource, ordered by policy name. */
-  gapsFor(urn: string): Gap[] {
+  /** Every gap recorded for a resource in this analysis, ordered by policy and property. */
+  gapsFor(analysis: object, urn: string): Gap[] {
+    if (analysis !== this.analysis) return [];
     const out: Gap[] = [];
     for (const gaps of this.fromResourcePolicies.get(urn)?.values() ?? []) out.push(...gaps);
     for (const byUrn of this.fromStackPolicies.values()) out.push(...(byUrn.get(urn) ?? []));
     return out.sort((a, b) => a.policy.localeCompare(b.policy) || a.property.localeCompare(b.property));
   }
-
-  clear(): void {
-    this.fromStackPolicies.clear();
-    this.fromResourcePolicies.clear();
-  }
 }
 
-/** The pack's one ledger: one pack serves one preview per process. */
+/** The pack's one ledger. */
 export const gapLedger = new GapLedger();

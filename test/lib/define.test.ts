@@ -113,3 +113,26 @@ describe("configuration the engine did not validate", () => {
     ]);
   });
 });
+
+describe("a stack rule that fails to find its subjects", () => {
+  it("becomes a gap on the stack, not a crash of the preview", async () => {
+    const broken = defineStackPolicy(
+      { ...metadata, name: "test-broken-subjects", severity: "high" },
+      {
+        subjects: () => {
+          throw new RangeError("a bug in the rule");
+        },
+        check: () => SATISFIED,
+      },
+    );
+    const result = await runPolicies([broken, previewVerificationGaps] as Policy[], stack().view());
+    expect(result.diagnostics.map(({ policy, urn, message }) => ({ policy, urn, message }))).toEqual([
+      {
+        policy: "preview-verification-gaps",
+        urn: "urn:pulumi:test::fixture::pulumi:pulumi:Stack::fixture-test",
+        message:
+          "Stack 'fixture-test': 1 control could not be verified during preview:\n- test-broken-subjects: the policy could not evaluate it (RangeError).",
+      },
+    ]);
+  });
+});

@@ -19,16 +19,14 @@ export const previewVerificationGaps = defineStackPolicy(
   },
   {
     // Listed last in the pack, so it runs after every other policy has recorded its gaps.
-    subjects: ({ index }) => index.resources.filter((resource) => gapLedger.gapsFor(resource.urn).length > 0),
-    check(resource, { index }) {
-      const gaps = gapLedger.gapsFor(resource.urn);
+    subjects: ({ index, analysis }) => index.resources.filter((resource) => gapLedger.gapsFor(analysis, resource.urn).length > 0),
+    check(resource, { index, analysis }) {
+      const gaps = gapLedger.gapsFor(analysis, resource.urn);
       const lines = gaps.map((gap) => `- ${gap.policy}: ${gap.reason}.`);
       const count = gaps.length === 1 ? "1 control" : `${gaps.length} controls`;
       return violated(
         `${describe(resource)}: ${count} could not be verified ${index.preview ? "during preview" : "from the stack state"}:\n${lines.join("\n")}`,
       );
     },
-    // Each analysis starts from an empty ledger, even when a process serves several.
-    afterRun: () => gapLedger.clear(),
   },
 );
