@@ -134,6 +134,7 @@ export async function main(argv: readonly string[], out: (text: string) => void,
     const config = args.policyPackConfig ? readJson(args.policyPackConfig, "policy pack config") : undefined;
     const view = await loadView(args);
     const result = await runPolicyPack(packDir, view, { policyPackConfig: config });
+    for (const warning of result.warnings) err(`warning: ${warning}`);
     if (args.json) out(resultJson(result));
     else {
       out(formatResult(result, path.relative(process.cwd(), packDir) || "."));

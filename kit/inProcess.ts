@@ -95,7 +95,8 @@ export async function runPolicies(
 
 async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions: InProcessOptions): Promise<AnalysisResult> {
   const analyzerInfo = info(list);
-  const config = reconcileConfig(analyzerInfo, runOptions.policyPackConfig ?? {});
+  const warnings: string[] = [];
+  const config = reconcileConfig(analyzerInfo, runOptions.policyPackConfig ?? {}, warnings);
   const stackTags = new Map(Object.entries(runOptions.stackTags ?? {}));
   const byUrn = new Map(view.resources.map((r) => [r.urn, r]));
   const rootUrn = view.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
@@ -216,6 +217,7 @@ async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions:
     info: analyzerInfo,
     diagnostics,
     remediations: [],
+    warnings,
     failed: diagnostics.some((d) => d.enforcementLevel === "mandatory"),
   };
 }

@@ -11,8 +11,11 @@ import type { AnalyzerInfo, EnforcementLevel, PolicyConfigEntry } from "./analyz
 const LEVELS: ReadonlySet<string> = new Set(["advisory", "mandatory", "remediate", "disabled"]);
 
 export class PolicyConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid policy pack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  constructor(
+    readonly problems: readonly string[],
+    pack = "the policy pack",
+  ) {
+    super(`validating policy config of ${pack}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
 }
 
@@ -53,34 +56,42 @@ function defaults(schema: AnalyzerInfo["policies"][number]["configSchema"]): Rec
 /**
  * Reconciles the configuration of every policy of the pack. `file` is the parsed
  * `--policy-pack-config` JSON. Throws `PolicyConfigError` listing every problem, each
- * naming the policy and field.
+ * naming the policy and field. Like the CLI, it forwards entries for names that are not
+ * policies of the pack (the pack ignores them), and says so in `warnings`.
  */
-export function reconcileConfig(info: AnalyzerInfo, file: unknown = {}): Record<string, PolicyConfigEntry> {
+export function reconcileConfig(info: AnalyzerInfo, file: unknown = {}, warnings: string[] = []): Record<string, PolicyConfigEntry> {
   const problems: string[] = [];
   if (typeof file !== "object" || file === null || Array.isArray(file)) {
-    throw new PolicyConfigError(['the policy pack config must be a JSON object keyed by policy name or "all"']);
+    throw new PolicyConfigError(['the policy pack config must be a JSON object keyed by policy name or "all"'], info.name);
   }
   const known = new Set(info.policies.map((policy) => policy.name));
   const layers = [info.initialConfig, file as Record<string, unknown>];
+  const result: Record<string, PolicyConfigEntry> = {};
   const overrides = layers.map((layer, i) => {
     const parsed = new Map<string, Override>();
     for (const [name, raw] of Object.entries(layer)) {
-      if (name !== "all" && !known.has(name)) {
-        problems.push(`"${name}" is not a policy of ${info.name} (its policies: ${[...known].join(", ")})`);
-        continue;
-      }
       const override = parseOverride(i === 0 ? `initialConfig.${name}` : name, raw, problems);
-      if (name === "all" && override && Object.keys(override.properties).length > 0) {
-        problems.push(`all: only an enforcement level can be set for every policy, not ${Object.keys(override.properties).join(", ")}`);
+      if (!override) continue;
+      if (name === "all" || known.has(name)) {
+        if (name === "all" && Object.keys(override.properties).length > 0) {
+          warnings.push(
+            `"all" sets only the enforcement level of every policy; its ${Object.keys(override.properties).join(", ")} are ignored`,
+          );
+        }
+        parsed.set(name, override);
+      } else if (!override.level) {
+        // The CLI passes unknown names on to the pack, which needs a level for each.
+        problems.push(`${name}: invalid enforcement level "" ("${name}" is not a policy of ${info.name})`);
+      } else {
+        warnings.push(`"${name}" is not a policy of ${info.name}; its configuration is ignored`);
+        result[name] = { enforcementLevel: override.level, properties: override.properties };
       }
-      if (override) parsed.set(name, override);
     }
     return parsed;
   });
 
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
-  const result: Record<string, PolicyConfigEntry> = {};
   for (const policy of info.policies) {
     let level: EnforcementLevel = policy.enforcementLevel;
     let properties = defaults(policy.configSchema);
@@ -101,11 +112,11 @@ export function reconcileConfig(info: AnalyzerInfo, file: unknown = {}): Record<
     if (!validate(properties)) {
       for (const error of validate.errors ?? []) {
         const field = error.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(config)";
-        problems.push(`${policy.name}: ${field} ${error.message ?? "is invalid"}`);
+        problems.push(`${policy.name}: ${field}: ${error.message ?? "is invalid"}`);
       }
     }
     result[policy.name] = { enforcementLevel: level, properties };
   }
-  if (problems.length > 0) throw new PolicyConfigError(problems);
+  if (problems.length > 0) throw new PolicyConfigError(problems, `${info.name} ${info.version}`);
   return result;
 }

@@ -25,6 +25,8 @@ export interface AnalysisResult {
   readonly info: AnalyzerInfo;
   readonly diagnostics: readonly Diagnostic[];
   readonly remediations: readonly AppliedRemediation[];
+  /** What the CLI would warn about before analysing (config for names that are not policies). */
+  readonly warnings: readonly string[];
   /** A mandatory violation fails a preview (and stops `pulumi up`). */
   readonly failed: boolean;
 }
@@ -58,7 +60,8 @@ export async function analyzeView(pack: PackProcess, view: EngineView, options: 
   await pack.configureStack(view, options.stackTags);
   await pack.getPluginInfo();
   const info = await pack.getAnalyzerInfo();
-  await pack.configure(reconcileConfig(info, options.policyPackConfig ?? {}));
+  const warnings: string[] = [];
+  await pack.configure(reconcileConfig(info, options.policyPackConfig ?? {}, warnings));
 
   const byUrn = new Map(view.resources.map((resource) => [resource.urn, resource]));
   const providerOf = (resource: EngineResource) => (resource.provider ? byUrn.get(providerUrn(resource.provider)) : undefined);
@@ -96,6 +99,7 @@ export async function analyzeView(pack: PackProcess, view: EngineView, options: 
     info,
     diagnostics,
     remediations,
+    warnings,
     failed: diagnostics.some((d) => d.enforcementLevel === "mandatory"),
   };
 }

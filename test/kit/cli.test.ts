@@ -58,7 +58,9 @@ describe("backup-guardrails preview", () => {
     const config = tempFile("config.json", JSON.stringify({ "backup-key-rotation-enabled": { maxRotationDays: "yearly" } }));
     const { code, err } = await run("preview", path.join(ROOT, "examples", "reference"), `--policy-pack-config=${config}`);
     expect(code).toBe(2);
-    expect(err).toBe("error: Invalid policy pack configuration:\n  - backup-key-rotation-enabled: maxRotationDays must be integer");
+    expect(err).toBe(
+      "error: validating policy config of aws-backup-guardrails 0.1.0:\n  - backup-key-rotation-enabled: maxRotationDays: must be integer",
+    );
   });
 });
 

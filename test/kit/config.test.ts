@@ -67,28 +67,37 @@ describe("reconcileConfig, as the Pulumi CLI reconciles --policy-pack-config", (
     });
   });
 
-  it("names the policy and field of every invalid value, and rejects unknown policies and levels", () => {
+  it("names the policy and field of every invalid value", () => {
     expect(
       errorOf(() =>
         reconcileConfig(info, {
           keys: { trustedKeyArns: "arn:x", exemptions: [{ expires: "next tuesday" }] },
           rotation: { maxRotationDays: 30 },
-          rotaton: "mandatory",
           all: "strict",
         }),
       ),
     ).toEqual([
-      '"rotaton" is not a policy of pack (its policies: keys, rotation)',
       'all: "strict" is not an enforcement level (advisory, mandatory, remediate, disabled)',
-      "keys: trustedKeyArns must be array",
-      'keys: exemptions.0.expires must match format "date"',
-      "rotation: maxRotationDays must be >= 90",
+      "keys: trustedKeyArns: must be array",
+      'keys: exemptions.0.expires: must match format "date"',
+      "rotation: maxRotationDays: must be >= 90",
     ]);
     expect(errorOf(() => reconcileConfig(info, []))).toEqual([
       'the policy pack config must be a JSON object keyed by policy name or "all"',
     ]);
-    expect(errorOf(() => reconcileConfig(info, { all: { enforcementLevel: "advisory", maxRotationDays: 90 } }))).toEqual([
-      "all: only an enforcement level can be set for every policy, not maxRotationDays",
+  });
+
+  it("forwards names that are not policies, as the CLI does, with a warning; without a level they fail", () => {
+    const warnings: string[] = [];
+    const config = reconcileConfig(info, { rotaton: "mandatory", all: { enforcementLevel: "advisory", maxRotationDays: 90 } }, warnings);
+    expect(config.rotaton).toEqual({ enforcementLevel: "mandatory", properties: {} });
+    expect(config.rotation).toEqual({ enforcementLevel: "advisory", properties: { maxRotationDays: 365 } });
+    expect(warnings).toEqual([
+      '"rotaton" is not a policy of pack; its configuration is ignored',
+      '"all" sets only the enforcement level of every policy; its maxRotationDays are ignored',
+    ]);
+    expect(errorOf(() => reconcileConfig(info, { rotaton: { maxRotationDays: 90 } }))).toEqual([
+      'rotaton: invalid enforcement level "" ("rotaton" is not a policy of pack)',
     ]);
   });
 });
