@@ -59,6 +59,11 @@ export class Fixture {
 
 export interface FixtureOptions {
   readonly additionalSecretOutputs?: readonly string[];
+  /**
+   * Outputs that differ from the inputs: what AWS filled in for an existing resource
+   * (known mode), such as the ARN of the default key of a vault that set none.
+   */
+  readonly outputs?: Readonly<Record<string, Json>>;
   /** Use this explicit provider instead of the default one. */
   readonly provider?: Fixture;
 }
@@ -213,7 +218,7 @@ export class FixtureStack {
         outputs.id = UNKNOWN_SENTINEL;
       } else {
         const known = this.known(fixture);
-        outputs = { ...(this.resolve(known.outputs, () => undefined) as JsonObject), ...inputs, id: known.id };
+        outputs = { ...(this.resolve(known.outputs, () => undefined) as JsonObject), ...inputs, ...fixture.options.outputs, id: known.id };
       }
       const provider = isProvider
         ? undefined

@@ -40,9 +40,9 @@ function parseDefaultTags(value: Value | undefined): EffectiveTags {
   return tags.state === "known" ? { tags: tags.value.known, unknownKeys: tags.value.unknownKeys } : { tags: {}, unknownKeys: [] };
 }
 
-export function effectiveTags(resource: IndexedResource): EffectiveTags {
+export function effectiveTags(index: StackIndex, resource: IndexedResource): EffectiveTags {
   const defaults = providerDefaultTags(resource);
-  const own = stringMapField(resource.props.tags);
+  const own = stringMapField(index.setting(resource, ["tags"]));
   if (own.state === "unknown") return { tags: defaults.tags, unknownKeys: ["*"] };
   const ownTags = own.state === "known" ? own.value : { known: {}, unknownKeys: [] };
   return {
@@ -54,15 +54,15 @@ export function effectiveTags(resource: IndexedResource): EffectiveTags {
 export type BackupBucketClass = "backup" | "not-backup" | "undecidable";
 
 /** Decides whether a bucket is a backup bucket by its tags (case-insensitive) or logical name. */
-export function classifyBucket(bucket: IndexedResource, config: BackupBucketConfig): BackupBucketClass {
+export function classifyBucket(index: StackIndex, bucket: IndexedResource, config: BackupBucketConfig): BackupBucketClass {
   if (config.backupBucketNamePatterns.some((pattern) => globMatches(pattern, bucket.name))) return "backup";
-  const wanted = Object.entries(config.backupBucketTags).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()] as const);
-  if (wanted.length === 0) return "not-backup";
-  const { tags, unknownKeys } = effectiveTags(bucket);
-  const present = new Map(Object.entries(tags).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
-  if (wanted.some(([key, value]) => present.get(key) === value)) return "backup";
+  const wanted = new Set(Object.entries(config.backupBucketTags).map(([k, v]) => `${k.toLowerCase()}=${v.toLowerCase()}`));
+  if (wanted.size === 0) return "not-backup";
+  const { tags, unknownKeys } = effectiveTags(index, bucket);
+  if (Object.entries(tags).some(([k, v]) => wanted.has(`${k.toLowerCase()}=${v.toLowerCase()}`))) return "backup";
   const unknown = new Set(unknownKeys.map((key) => key.toLowerCase()));
-  return unknown.has("*") || wanted.some(([key]) => unknown.has(key)) ? "undecidable" : "not-backup";
+  const wantedKeys = Object.keys(config.backupBucketTags).map((key) => key.toLowerCase());
+  return unknown.has("*") || wantedKeys.some((key) => unknown.has(key)) ? "undecidable" : "not-backup";
 }
 
 /** Buckets by their known physical name, for split resources that name a bucket literally. */
@@ -110,11 +110,27 @@ export function bucketAttachments(index: StackIndex, types: TypeSet): Map<string
 /** One replication rule's destination, from the split resource or the inline block. */
 export interface ReplicationDestination {
   readonly source: IndexedResource;
-  readonly bucket: IndexedResource | undefined;
+  /**
+   * The stack buckets it may be: the one its known ARN names, or, while the ARN is
+   * unknown, every bucket the rules were computed from (they cannot be told apart).
+   */
+  readonly buckets: readonly IndexedResource[];
   readonly replicaKeyProperty: string;
   readonly replicaKey: Value | undefined;
   /** The top-level property whose `propertyDependencies` hold the destination's edges. */
   readonly edgeProperty: string;
+}
+
+function destinationBuckets(
+  index: StackIndex,
+  source: IndexedResource,
+  property: string,
+  value: Value | undefined,
+  from: IndexedResource,
+): IndexedResource[] {
+  if (isUnknown(value)) return index.dependenciesOf(source, property, S3_BUCKET).filter((bucket) => bucket !== from);
+  const bucket = bucketReferredTo(index, source, property, value);
+  return bucket && bucket !== from ? [bucket] : [];
 }
 
 export function replicationDestinations(index: StackIndex, bucket: IndexedResource): ReplicationDestination[] {
@@ -126,7 +142,7 @@ export function replicationDestinations(index: StackIndex, bucket: IndexedResour
       const destination = getPath(rule, ["destination"]);
       out.push({
         source: config,
-        bucket: bucketReferredTo(index, config, "rules", getPath(destination, ["bucket"])),
+        buckets: destinationBuckets(index, config, "rules", getPath(destination, ["bucket"]), bucket),
         replicaKeyProperty: `rules[${i}].destination.encryptionConfiguration.replicaKmsKeyId`,
         replicaKey: getPath(destination, ["encryptionConfiguration", "replicaKmsKeyId"]),
         edgeProperty: "rules",
@@ -139,7 +155,7 @@ export function replicationDestinations(index: StackIndex, bucket: IndexedResour
       const destination = getPath(rule, ["destination"]);
       out.push({
         source: bucket,
-        bucket: bucketReferredTo(index, bucket, "replicationConfiguration", getPath(destination, ["bucket"])),
+        buckets: destinationBuckets(index, bucket, "replicationConfiguration", getPath(destination, ["bucket"]), bucket),
         replicaKeyProperty: `replicationConfiguration.rules[${i}].destination.replicaKmsKeyId`,
         replicaKey: getPath(destination, ["replicaKmsKeyId"]),
         edgeProperty: "replicationConfiguration",
@@ -173,7 +189,7 @@ export function backupBuckets(index: StackIndex, config: BackupBucketConfig): Ba
     const undecidable: IndexedResource[] = [];
     const queue: IndexedResource[] = [];
     for (const bucket of index.ofType(S3_BUCKET)) {
-      const verdict = classifyBucket(bucket, config);
+      const verdict = classifyBucket(index, bucket, config);
       if (verdict === "backup") {
         byUrn.set(bucket.urn, { bucket });
         queue.push(bucket);
@@ -181,9 +197,10 @@ export function backupBuckets(index: StackIndex, config: BackupBucketConfig): Ba
     }
     for (let next = queue.shift(); next; next = queue.shift()) {
       for (const destination of replicationDestinations(index, next)) {
-        if (destination.bucket && !byUrn.has(destination.bucket.urn)) {
-          byUrn.set(destination.bucket.urn, { bucket: destination.bucket, replicaOf: next });
-          queue.push(destination.bucket);
+        for (const replica of destination.buckets) {
+          if (byUrn.has(replica.urn)) continue;
+          byUrn.set(replica.urn, { bucket: replica, replicaOf: next });
+          queue.push(replica);
         }
       }
     }

@@ -9,7 +9,7 @@ import type {
 } from "@pulumi/policy";
 import { ConfigError, configSchema, exemptionsField, parseConfig, type ConfigFields, type Exemption } from "./config";
 import { exemptionStatus } from "./exemptions";
-import { gapLedger, type Gap } from "./gaps";
+import { ledger, type Gap } from "./ledger";
 import type { Outcome } from "./outcome";
 import { indexResource, StackIndex, type IndexedResource } from "./stackIndex";
 import type { TypeSet } from "./types";
@@ -49,6 +49,12 @@ export interface StackRuleContext<C> extends RuleContext<C> {
 }
 
 export interface StackRule<C> {
+  /**
+   * What the resource's own inputs already decide, checked in Analyze before the
+   * resource changes (so `pulumi up` stops it): an outcome, or `undefined` to leave the
+   * resource to the stack check. A resource judged here is skipped by the stack check.
+   */
+  readonly inputs?: ResourceRule<C>;
   /** The resources the control applies to. */
   subjects(context: StackRuleContext<C>): Iterable<IndexedResource>;
   /** The control's outcome(s) on one of them; `undefined` when it does not apply after all. */
@@ -138,7 +144,12 @@ function readConfig<C>(name: string, fields: ConfigFields<C>, raw: unknown, repo
 }
 
 /** A policy of this pack, with the metadata the docs are rendered from. */
-export type BackupStackPolicy = StackValidationPolicy & { readonly area: Area };
+export type BackupStackPolicy = StackValidationPolicy &
+  Partial<Pick<ResourceValidationPolicy, "validateResource">> & {
+    readonly area: Area;
+    /** Types whose inputs the policy also checks in Analyze (see `StackRule.inputs`). */
+    readonly inputTypes?: TypeSet;
+  };
 export type BackupResourcePolicy = ResourceValidationPolicy & { readonly area: Area; readonly resourceTypes: TypeSet };
 export type BackupPolicy = BackupStackPolicy | BackupResourcePolicy;
 
@@ -149,9 +160,24 @@ export type BackupPolicy = BackupStackPolicy | BackupResourcePolicy;
  */
 export function defineStackPolicy<C>(meta: PolicyMetadata<C>, rule: StackRule<C>): BackupStackPolicy {
   const { fields, policy } = metadataFields(meta);
+  const inputs = rule.inputs;
   return {
     ...policy,
     area: meta.area,
+    ...(inputs && {
+      inputTypes: inputs.resourceTypes,
+      validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+        if (!inputs.resourceTypes.has(args.type)) return;
+        const config = readConfig(meta.name, fields, args.getConfig(), report);
+        if (!config) return;
+        const resource = indexResource(args);
+        const outcomes = evaluate(() => inputs.check(resource, { config }));
+        if (outcomes.length === 0) return;
+        const { violations } = judge(meta.name, resource, config, outcomes, new Date());
+        for (const violation of violations) report(violation.message);
+        ledger.recordJudgedByInputs(args.stackTags, meta.name, resource.urn);
+      },
+    }),
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const config = readConfig(meta.name, fields, args.getConfig(), report);
       if (!config) return;
@@ -172,12 +198,13 @@ export function defineStackPolicy<C>(meta: PolicyMetadata<C>, rule: StackRule<C>
         subjects = [];
       }
       for (const subject of subjects) {
+        if (ledger.wasJudgedByInputs(args.stackTags, meta.name, subject.urn)) continue;
         const outcomes = evaluate(() => rule.check(subject, context));
         const { violations, gaps } = judge(meta.name, subject, config, outcomes, now);
         for (const violation of violations) report(violation.message, violation.urn);
         if (gaps.length > 0) gapsByUrn.set(subject.urn, [...(gapsByUrn.get(subject.urn) ?? []), ...gaps]);
       }
-      gapLedger.recordStackRun(args.stackTags, meta.name, gapsByUrn);
+      ledger.recordStackRun(args.stackTags, meta.name, gapsByUrn);
     },
   };
 }
@@ -200,7 +227,7 @@ export function defineResourcePolicy<C>(meta: PolicyMetadata<C>, rule: ResourceR
       const outcomes = evaluate(() => rule.check(resource, { config }));
       const { violations, gaps } = judge(meta.name, resource, config, outcomes, new Date());
       for (const violation of violations) report(violation.message);
-      gapLedger.recordResourceRun(args.stackTags, meta.name, resource.urn, gaps);
+      ledger.recordResourceRun(args.stackTags, meta.name, resource.urn, gaps);
     },
   };
 }

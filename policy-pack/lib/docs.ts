@@ -16,7 +16,7 @@ function configCell(policy: BackupPolicy): string {
 export function renderPolicyTable(policies: readonly BackupPolicy[]): string {
   const rows = policies.map((policy) => {
     const severity = policy.severity ?? "low";
-    const kind = "validateStack" in policy ? "stack" : "resource";
+    const kind = "validateStack" in policy ? ("validateResource" in policy ? "resource inputs, then stack" : "stack") : "resource";
     const references = (policy.tags ?? []).filter((tag) => !tag.startsWith("area:"));
     return [
       `\`${policy.name}\``,

@@ -9,7 +9,7 @@ export interface Principal {
 
 /** One statement, normalised: every list is a list, every name as written. */
 export interface Statement {
-  /** `Sid`, or `#<position>` when there is none. */
+  /** Its 1-based position in the document. */
   readonly label: string;
   readonly effect: "Allow" | "Deny";
   readonly principals: readonly Principal[];
@@ -17,6 +17,34 @@ export interface Statement {
   readonly actions: readonly string[];
   readonly notActions: readonly string[];
   readonly hasCondition: boolean;
+  /** Condition keys, lower-cased (`kms:calleraccount`, `aws:principalarn`, …). */
+  readonly conditionKeys: readonly string[];
+  /** Values the Condition allows for `aws:PrincipalArn`: the only callers it lets through. */
+  readonly principalArnCondition: readonly string[];
+}
+
+/**
+ * Condition keys that narrow who the caller can be (an account, an organisation, named
+ * principals, a service acting on someone's behalf). `aws:SecureTransport`, times and
+ * MFA narrow how, not who.
+ */
+const CALLER_CONDITION_KEYS: ReadonlySet<string> = new Set([
+  "aws:principalaccount",
+  "aws:principalarn",
+  "aws:principalorgid",
+  "aws:principalorgpaths",
+  "aws:principalservicename",
+  "aws:sourceaccount",
+  "aws:sourcearn",
+  "aws:sourceowner",
+  "aws:userid",
+  "aws:username",
+  "kms:calleraccount",
+  "kms:viaservice",
+]);
+
+export function conditionNarrowsCaller(statement: Statement): boolean {
+  return statement.conditionKeys.some((key) => CALLER_CONDITION_KEYS.has(key));
 }
 
 export type ParsedPolicy =
@@ -46,9 +74,10 @@ function principals(value: Value | undefined): Principal[] | undefined {
 }
 
 function parseStatement(raw: Value, position: number): Statement | string {
-  if (!isObject(raw)) return `statement #${position} is not an object`;
-  const sid = getPath(raw, ["Sid"]);
-  const label = typeof sid === "string" && sid !== "" ? `'${sid}'` : `#${position}`;
+  if (!isObject(raw)) return `statement ${position + 1} is not an object`;
+  // Statements are named by position only: a Sid is a property value, and the policy
+  // may have been a secret.
+  const label = `${position + 1}`;
   const effect = getPath(raw, ["Effect"]);
   if (effect !== "Allow" && effect !== "Deny") return `statement ${label} has no Effect of "Allow" or "Deny"`;
   const parsedPrincipals = principals(getPath(raw, ["Principal"]));
@@ -58,6 +87,17 @@ function parseStatement(raw: Value, position: number): Statement | string {
   const notActions = strings(getPath(raw, ["NotAction"]));
   if (!actions || !notActions) return `statement ${label} has a malformed Action or NotAction`;
   const condition = getPath(raw, ["Condition"]);
+  const conditionKeys: string[] = [];
+  const principalArnCondition: string[] = [];
+  if (isObject(condition)) {
+    for (const operator of Object.values(condition)) {
+      if (!isObject(operator)) continue;
+      for (const [key, values] of Object.entries(operator)) {
+        conditionKeys.push(key.toLowerCase());
+        if (key.toLowerCase() === "aws:principalarn") principalArnCondition.push(...(strings(values) ?? []));
+      }
+    }
+  }
   return {
     label,
     effect,
@@ -66,6 +106,8 @@ function parseStatement(raw: Value, position: number): Statement | string {
     actions,
     notActions,
     hasCondition: isObject(condition) && Object.keys(condition).length > 0,
+    conditionKeys,
+    principalArnCondition,
   };
 }
 

@@ -31,9 +31,30 @@ function identityLookup(index: StackIndex): IdentityLookup {
   });
 }
 
+/** The AWS accounts the stack's resources live in, from every known ARN (empty during a first preview). */
+export function stackAccounts(index: StackIndex): ReadonlySet<string> {
+  return index.memo("stackAccounts", () => {
+    const accounts = new Set<string>();
+    for (const resource of index.resources) {
+      const arn = resource.props.arn;
+      const account = typeof arn === "string" ? parseArn(arn)?.account : undefined;
+      if (account) accounts.add(account);
+    }
+    return accounts;
+  });
+}
+
+/** The account a principal names as a whole (`arn:aws:iam::<account>:root` or the bare id), if it does. */
+export function accountRootOf(principal: string): string | undefined {
+  if (/^\d{12}$/.test(principal)) return principal;
+  const arn = parseArn(principal);
+  return arn?.service === "iam" && arn.resource === "root" ? arn.account : undefined;
+}
+
 /**
  * The stack identity a principal ARN names: by its known ARN, or, while ARNs are still
- * unknown during preview, by the kind and name in the ARN (`…:role/path/name`).
+ * unknown during preview, by the kind and name in the ARN (`…:role/path/name`), in an
+ * account of the stack when those are known.
  */
 export function identityForPrincipal(index: StackIndex, principal: string): IndexedResource | undefined {
   const lookup = identityLookup(index);
@@ -41,6 +62,8 @@ export function identityForPrincipal(index: StackIndex, principal: string): Inde
   if (exact) return exact;
   const arn = parseArn(principal);
   if (!arn || arn.service !== "iam") return undefined;
+  const accounts = stackAccounts(index);
+  if (accounts.size > 0 && !accounts.has(arn.account)) return undefined;
   const [kind, ...rest] = arn.resource.split("/");
   const name = rest[rest.length - 1];
   return kind && name ? lookup.byKindAndName.get(`${kind}/${name}`) : undefined;

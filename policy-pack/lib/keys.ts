@@ -1,7 +1,7 @@
 import { parseArn } from "./arn";
 import { SATISFIED, unverifiable, violated, type Outcome } from "./outcome";
 import { describe, type IndexedResource, type StackIndex } from "./stackIndex";
-import { KMS_ALIAS, KMS_CUSTOMER_KEY } from "./types";
+import { KMS_ALIAS, KMS_CUSTOMER_KEY, KMS_KEY_POLICY } from "./types";
 import { describeType, isUnknown, type Value } from "./values";
 
 /** How a policy decides which literal key references it accepts. */
@@ -20,7 +20,7 @@ export type KeyReference =
   | { readonly kind: "aws-managed-alias"; readonly alias: string }
   /** A literal key ARN or key id created outside this stack. */
   | { readonly kind: "key-arn"; readonly arn: string }
-  /** A literal customer alias (name or ARN) created outside this stack. */
+  /** A literal customer alias created outside this stack, as written (name or ARN). */
   | { readonly kind: "alias"; readonly alias: string }
   | { readonly kind: "unknown" }
   | { readonly kind: "invalid"; readonly found: string };
@@ -33,22 +33,76 @@ export function classifyKeyLiteral(value: string): KeyReference {
   const arn = parseArn(value);
   if (arn && arn.service === "kms") {
     if (arn.resource.startsWith("key/") && arn.resource.length > 4) return { kind: "key-arn", arn: value };
-    if (arn.resource.startsWith("alias/")) return classifyAlias(arn.resource);
+    if (arn.resource.startsWith("alias/")) return classifyAlias(arn.resource, value);
     return { kind: "invalid", found: "a KMS ARN that names neither a key nor an alias" };
   }
-  if (value.startsWith("alias/")) return classifyAlias(value);
+  if (value.startsWith("alias/")) return classifyAlias(value, value);
   if (KEY_ID.test(value)) return { kind: "key-arn", arn: value };
   return { kind: "invalid", found: "a string that is not a KMS key ARN, key id or alias" };
 }
 
-function classifyAlias(alias: string): KeyReference {
-  return alias.startsWith("alias/aws/") ? { kind: "aws-managed-alias", alias } : { kind: "alias", alias };
+/** `name` is the alias name (`alias/…`); `written` the literal as written (name or ARN). */
+function classifyAlias(name: string, written: string): KeyReference {
+  return name.startsWith("alias/aws/") ? { kind: "aws-managed-alias", alias: name } : { kind: "alias", alias: written };
+}
+
+/** The stack's KMS keys by the literals that name them: key ARN and key id. */
+function keysByLiteral(index: StackIndex): ReadonlyMap<string, IndexedResource> {
+  return index.memo("keysByLiteral", () => {
+    const byLiteral = new Map<string, IndexedResource>();
+    for (const key of index.ofType(KMS_CUSTOMER_KEY)) {
+      for (const property of ["arn", "keyId", "id"]) {
+        const value = key.props[property];
+        if (typeof value === "string" && value !== "") byLiteral.set(value, key);
+      }
+    }
+    return byLiteral;
+  });
+}
+
+/** The stack's KMS keys by every literal that names them, aliases' names and ARNs included. */
+function stackKeysByLiteral(index: StackIndex): ReadonlyMap<string, IndexedResource> {
+  return index.memo("stackKeysByLiteral", () => {
+    const byLiteral = new Map(keysByLiteral(index));
+    for (const alias of index.ofType(KMS_ALIAS)) {
+      const target = aliasTargets(index, alias)[0];
+      if (!target) continue;
+      for (const property of ["name", "arn"]) {
+        const value = alias.props[property];
+        if (typeof value === "string" && value !== "") byLiteral.set(value, target);
+      }
+    }
+    return byLiteral;
+  });
+}
+
+/** The stack keys an alias points to: by its `targetKeyId` edge, or by a literal naming a stack key. */
+function aliasTargets(index: StackIndex, alias: IndexedResource): readonly IndexedResource[] {
+  const byEdge = index.dependenciesOf(alias, "targetKeyId", KMS_CUSTOMER_KEY);
+  if (byEdge.length > 0) return byEdge;
+  const target = alias.props.targetKeyId;
+  const key = typeof target === "string" ? keysByLiteral(index).get(target) : undefined;
+  return key ? [key] : [];
+}
+
+/**
+ * Every KMS key of the stack that a property of `referrer` was computed from, directly
+ * or through an alias. A backup key is each of them, whatever the value turns out to be.
+ */
+export function stackKeysBehind(index: StackIndex, referrer: IndexedResource, property: string): IndexedResource[] {
+  const keys = new Set(index.dependenciesOf(referrer, property, KMS_CUSTOMER_KEY));
+  for (const alias of index.dependenciesOf(referrer, property, KMS_ALIAS)) {
+    for (const key of aliasTargets(index, alias)) keys.add(key);
+  }
+  return [...keys];
 }
 
 /**
  * Resolves the key a resource's property refers to: first through the stack's
  * `propertyDependencies` (a key created in the same stack has an unknown ARN during
- * preview, but its edge proves what it is), then from the literal value.
+ * preview, but its edge proves what it is), then from the literal value, which may
+ * itself name a key or alias of the stack. A known AWS-managed alias wins over edges:
+ * it is what AWS will use, whatever the value was computed from.
  */
 export function resolveKeyReference(
   index: StackIndex,
@@ -56,12 +110,19 @@ export function resolveKeyReference(
   property: string,
   value: Value | undefined,
 ): KeyReference {
-  // A known AWS-managed alias is what AWS will use, whatever the value was computed from.
   const literal = typeof value === "string" && value !== "" ? classifyKeyLiteral(value) : undefined;
   if (literal?.kind === "aws-managed-alias") return literal;
-  const key = stackKeyBehind(index, referrer, property);
-  if (key) return { kind: "stack-key", key };
-  if (literal) return literal;
+  const keys = stackKeysBehind(index, referrer, property);
+  if (keys.length > 0) return { kind: "stack-key", key: keys[0]! };
+  // An alias of the stack whose target is a literal: the target decides.
+  for (const alias of index.dependenciesOf(referrer, property, KMS_ALIAS)) {
+    const target = alias.props.targetKeyId;
+    if (typeof target === "string" && target !== "") return classifyKeyLiteral(target);
+  }
+  if (literal) {
+    const named = typeof value === "string" ? stackKeysByLiteral(index).get(value) : undefined;
+    return named ? { kind: "stack-key", key: named } : literal;
+  }
   if (value === undefined || value === null || value === "") return { kind: "omitted" };
   if (isUnknown(value)) {
     // An unknown that no resource of the program produced is one the provider
@@ -71,24 +132,25 @@ export function resolveKeyReference(
   return { kind: "invalid", found: describeType(value) };
 }
 
-function stackKeyBehind(index: StackIndex, referrer: IndexedResource, property: string): IndexedResource | undefined {
-  const key = index.dependenciesOf(referrer, property, KMS_CUSTOMER_KEY)[0];
-  if (key) return key;
-  for (const alias of index.dependenciesOf(referrer, property, KMS_ALIAS)) {
-    const target = index.dependenciesOf(alias, "targetKeyId", KMS_CUSTOMER_KEY)[0];
-    if (target) return target;
-  }
-  return undefined;
+/** The aws.kms.KeyPolicy resources that set a key's policy: by their `keyId` edge, or by a literal naming the key. */
+export function keyPoliciesOf(index: StackIndex, key: IndexedResource): IndexedResource[] {
+  return index.ofType(KMS_KEY_POLICY).filter((keyPolicy) => {
+    if (index.dependenciesOf(keyPolicy, "keyId").includes(key)) return true;
+    const keyId = keyPolicy.props.keyId;
+    return typeof keyId === "string" && keyId !== "" && keysByLiteral(index).get(keyId) === key;
+  });
 }
 
-function aliasName(reference: string): string {
-  const arn = parseArn(reference);
-  return arn?.resource.startsWith("alias/") ? arn.resource : reference;
-}
-
+/**
+ * Whether a literal is on `trustedKeyArns`: ARNs match exactly (an alias ARN names one
+ * account's alias), names match names, and a bare key id matches the ARN of that key.
+ */
 function isTrusted(reference: string, config: KeyCustodyConfig): boolean {
-  const name = aliasName(reference);
-  return config.trustedKeyArns.some((trusted) => trusted === reference || aliasName(trusted) === name);
+  return config.trustedKeyArns.some((trusted) => {
+    if (trusted === reference) return true;
+    const arn = parseArn(trusted);
+    return arn?.service === "kms" && arn.resource === `key/${reference}`;
+  });
 }
 
 /** How the messages of one key-custody check read for one kind of store. */
@@ -103,7 +165,13 @@ export interface CustodySubject {
 }
 
 /** Turns a resolved key reference into the outcome of a customer-managed-key control. */
-export function keyCustodyOutcome(index: StackIndex, reference: KeyReference, subject: CustodySubject, config: KeyCustodyConfig): Outcome {
+export function keyCustodyOutcome(
+  reference: KeyReference,
+  subject: CustodySubject,
+  config: KeyCustodyConfig,
+  /** When a value was unknown, for the reason (`StackIndex.unknownWhen`). */
+  unknownWhen = "during preview",
+): Outcome {
   const who = describe(subject.resource);
   const { property, remedy } = subject;
   switch (reference.kind) {
@@ -128,7 +196,7 @@ export function keyCustodyOutcome(index: StackIndex, reference: KeyReference, su
     case "unknown":
       return unverifiable(
         property,
-        `${property} is unknown ${index.unknownWhen} and none of the resources it is computed from is an aws.kms.Key, ReplicaKey, ExternalKey, ReplicaExternalKey or Alias of this stack`,
+        `${property} is unknown ${unknownWhen} and none of the resources it is computed from is an aws.kms.Key, ReplicaKey, ExternalKey, ReplicaExternalKey or Alias of this stack`,
       );
     case "invalid":
       return violated(`${who} sets ${property} to ${reference.found}; ${remedy}.`);

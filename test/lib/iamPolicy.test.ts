@@ -9,7 +9,7 @@ function statement(raw: Record<string, unknown>): Statement {
 describe("IAM policy documents", () => {
   it("normalises a single statement, string lists and principals", () => {
     expect(statement({ Effect: "Allow", Principal: { AWS: "arn:a", Service: ["s3.amazonaws.com"] }, Action: "kms:Decrypt" })).toEqual({
-      label: "#0",
+      label: "1",
       effect: "Allow",
       principals: [
         { kind: "AWS", id: "arn:a" },
@@ -19,6 +19,8 @@ describe("IAM policy documents", () => {
       actions: ["kms:Decrypt"],
       notActions: [],
       hasCondition: false,
+      conditionKeys: [],
+      principalArnCondition: [],
     });
   });
 
@@ -39,14 +41,14 @@ describe("IAM policy documents", () => {
 
   it("says what is wrong with a malformed document, without echoing it", () => {
     expect(parsePolicyDocument("[1]")).toEqual({ state: "invalid", problem: "is not a JSON object" });
-    expect(parsePolicyDocument('{"Statement":[3]}')).toEqual({ state: "invalid", problem: "statement #0 is not an object" });
+    expect(parsePolicyDocument('{"Statement":[3]}')).toEqual({ state: "invalid", problem: "statement 1 is not an object" });
     expect(parsePolicyDocument('{"Statement":{"Sid":"x","Effect":"Allow","Principal":7}}')).toEqual({
       state: "invalid",
-      problem: "statement 'x' has a malformed Principal",
+      problem: "statement 1 has a malformed Principal",
     });
     expect(parsePolicyDocument('{"Statement":{"Effect":"Deny","Action":[1]}}')).toEqual({
       state: "invalid",
-      problem: "statement #0 has a malformed Action or NotAction",
+      problem: "statement 1 has a malformed Action or NotAction",
     });
     expect(parsePolicyDocument(undefined)).toEqual({ state: "absent" });
   });

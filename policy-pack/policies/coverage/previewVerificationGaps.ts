@@ -1,5 +1,5 @@
 import { defineStackPolicy } from "../../lib/define";
-import { gapLedger } from "../../lib/gaps";
+import { ledger } from "../../lib/ledger";
 import { violated } from "../../lib/outcome";
 import { describe } from "../../lib/stackIndex";
 
@@ -19,9 +19,9 @@ export const previewVerificationGaps = defineStackPolicy(
   },
   {
     // Listed last in the pack, so it runs after every other policy has recorded its gaps.
-    subjects: ({ index, analysis }) => index.resources.filter((resource) => gapLedger.gapsFor(analysis, resource.urn).length > 0),
+    subjects: ({ index, analysis }) => index.resources.filter((resource) => ledger.gapsFor(analysis, resource.urn).length > 0),
     check(resource, { index, analysis }) {
-      const gaps = gapLedger.gapsFor(analysis, resource.urn);
+      const gaps = ledger.gapsFor(analysis, resource.urn);
       const lines = gaps.map((gap) => `- ${gap.policy}: ${gap.reason}.`);
       const count = gaps.length === 1 ? "1 control" : `${gaps.length} controls`;
       return violated(

@@ -31,7 +31,6 @@ function ruleOutcome(index: StackIndex, bucket: IndexedResource, rule: BucketEnc
   }
   const reference = resolveKeyReference(index, rule.source, rule.edgeProperty, rule.key);
   return keyCustodyOutcome(
-    index,
     reference,
     {
       resource: bucket,
@@ -40,6 +39,7 @@ function ruleOutcome(index: StackIndex, bucket: IndexedResource, rule: BucketEnc
       remedy: "set kmsMasterKeyId to the ARN of a customer-managed aws.kms.Key",
     },
     config,
+    index.unknownWhen,
   );
 }
 

@@ -1,9 +1,10 @@
-import { backupKeys, describeBackupKey } from "../../lib/backupKeys";
+import { backupKeys, describeBackupKey, directBackupKeys } from "../../lib/backupKeys";
 import { backupBucketFields, integerField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe } from "../../lib/stackIndex";
-import { KMS_KEY, KMS_KEY_POLICY } from "../../lib/types";
+import { keyPoliciesOf } from "../../lib/keys";
+import { KMS_KEY } from "../../lib/types";
 import { booleanField, numberField } from "../../lib/values";
 
 // AWS waits 30 days (the maximum) before deleting a key unless told otherwise.
@@ -28,7 +29,7 @@ export const backupKeyDeletionProtected = defineStackPolicy(
     },
   },
   {
-    subjects: ({ index, config }) => [...backupKeys(index, config).values()].map((entry) => entry.key),
+    subjects: ({ index, config }) => directBackupKeys(index, config),
     check(key, { index, config }) {
       const who = describeBackupKey(key, backupKeys(index, config).get(key.urn));
       const outcomes: Outcome[] = [];
@@ -61,13 +62,7 @@ export const backupKeyDeletionProtected = defineStackPolicy(
         );
       }
 
-      const bypassers = [
-        key,
-        ...index
-          .referrersOf(key, KMS_KEY_POLICY)
-          .filter((r) => r.property === "keyId")
-          .map((r) => r.resource),
-      ];
+      const bypassers = [key, ...keyPoliciesOf(index, key)];
       for (const holder of bypassers) {
         const bypass = booleanField(index.setting(holder, ["bypassPolicyLockoutSafetyCheck"]));
         const on = holder === key ? "" : ` on ${describe(holder)}`;

@@ -1,11 +1,17 @@
-import { backupKeys, describeBackupKey } from "../../lib/backupKeys";
+import { backupKeys, describeBackupKey, directBackupKeys } from "../../lib/backupKeys";
 import { backupBucketFields, stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
-import { parsePolicyDocument, statementAppliesToAnyone, statementCoversAction, type Statement } from "../../lib/iamPolicy";
-import { backupIdentities, identityForPrincipal } from "../../lib/identities";
+import {
+  conditionNarrowsCaller,
+  parsePolicyDocument,
+  statementAppliesToAnyone,
+  statementCoversAction,
+  type Statement,
+} from "../../lib/iamPolicy";
+import { keyPoliciesOf } from "../../lib/keys";
+import { accountRootOf, backupIdentities, identityForPrincipal, stackAccounts } from "../../lib/identities";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe, type IndexedResource, type StackIndex } from "../../lib/stackIndex";
-import { KMS_KEY_POLICY } from "../../lib/types";
 import type { Value } from "../../lib/values";
 
 /** Actions that destroy a key or take it from its administrators. */
@@ -16,46 +22,86 @@ interface PolicySource {
   readonly document: Value | undefined;
 }
 
-/** The key's own `policy`, or the aws.kms.KeyPolicy resources that replace it. */
+/**
+ * The key's own `policy`, or the aws.kms.KeyPolicy resources that replace it (found by
+ * their `keyId` edge, or by a literal naming the key).
+ */
 function policySources(index: StackIndex, key: IndexedResource): PolicySource[] {
-  const attached = index
-    .referrersOf(key, KMS_KEY_POLICY)
-    .filter((referrer) => referrer.property === "keyId")
-    .map(({ resource }) => ({ holder: resource, document: resource.props.policy }));
-  return attached.length > 0 ? attached : [{ holder: key, document: index.setting(key, ["policy"]) }];
+  const attached = keyPoliciesOf(index, key);
+  if (attached.length > 0) return attached.map((resource) => ({ holder: resource, document: resource.props.policy }));
+  return [{ holder: key, document: index.setting(key, ["policy"]) }];
 }
 
 interface Checked {
   readonly index: StackIndex;
-  readonly key: IndexedResource;
   readonly who: string;
   readonly where: string;
   readonly administrators: ReadonlySet<string>;
   readonly backupRoles: ReadonlySet<string>;
+  /** Unconditional Deny statements: what they deny is not granted by any Allow. */
+  readonly denies: readonly Statement[];
+}
+
+/** Whether an unconditional Deny takes the action away from the grantee (`*` for anyone). */
+function denied(c: Checked, grantee: string, action: string): boolean {
+  return c.denies.some((deny) => {
+    if (!statementCoversAction(deny, action)) return false;
+    if (deny.notPrincipals.length > 0) return grantee === "*" || !deny.notPrincipals.some((p) => p.id === grantee);
+    return deny.principals.some((p) => p.id === "*" || p.id === grantee);
+  });
+}
+
+function destroyingActions(statement: Statement, c: Checked, grantee: string): string[] {
+  return KEY_DESTROYING_ACTIONS.filter((action) => statementCoversAction(statement, action) && !denied(c, grantee, action));
+}
+
+/** Who a named principal is, for a message; `undefined` when it may hold the actions. */
+function restrictedGrantee(principal: string, c: Checked): string | undefined {
+  if (c.administrators.has(principal)) return undefined;
+  const identity = identityForPrincipal(c.index, principal);
+  if (identity) {
+    if (c.administrators.has(identity.urn)) return undefined;
+    return `the ${c.backupRoles.has(identity.urn) ? "backup" : "workload"} identity ${describe(identity)}`;
+  }
+  // The stack's own account root delegates to IAM, where workload identities are
+  // checked; another account's root hands the key to that account.
+  const account = accountRootOf(principal);
+  const accounts = stackAccounts(c.index);
+  if (account && accounts.size > 0 && !accounts.has(account)) return "the root of another AWS account";
+  return undefined;
 }
 
 function statementOutcomes(statement: Statement, c: Checked): Outcome[] {
   if (statement.effect !== "Allow") return [];
   const out: Outcome[] = [];
-  if (statementAppliesToAnyone(statement) && !statement.hasCondition) {
-    out.push(
-      violated(
-        `${c.who} has a policy${c.where} whose statement ${statement.label} allows any principal ("*") without a Condition; name the principals, or add a Condition such as kms:CallerAccount or aws:PrincipalOrgID.`,
-      ),
-    );
+  const at = `${c.who} has a policy${c.where} whose statement ${statement.label}`;
+  const remedy = "remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns";
+  if (statementAppliesToAnyone(statement)) {
+    if (!conditionNarrowsCaller(statement)) {
+      out.push(
+        violated(
+          `${at} allows any principal ("*") without a Condition on who the caller is; name the principals, or add a Condition such as kms:CallerAccount, aws:PrincipalOrgID or kms:ViaService.`,
+        ),
+      );
+    }
+    if (statement.principalArnCondition.length > 0) {
+      // aws:PrincipalArn names the only callers: judge them as named principals.
+      for (const principal of statement.principalArnCondition) {
+        const actions = destroyingActions(statement, c, principal);
+        const grantee = actions.length > 0 ? restrictedGrantee(principal, c) : undefined;
+        if (grantee) out.push(violated(`${at} grants ${actions.join(", ")} to ${grantee}; ${remedy}.`));
+      }
+    } else {
+      const actions = destroyingActions(statement, c, "*");
+      if (actions.length > 0) out.push(violated(`${at} grants ${actions.join(", ")} to any principal ("*"); ${remedy}.`));
+    }
+    return out;
   }
-  const actions = KEY_DESTROYING_ACTIONS.filter((action) => statementCoversAction(statement, action));
-  if (actions.length === 0) return out;
   for (const principal of statement.principals) {
-    if (principal.kind !== "AWS" || c.administrators.has(principal.id)) continue;
-    const identity = identityForPrincipal(c.index, principal.id);
-    if (!identity || c.administrators.has(identity.urn)) continue;
-    const role = c.backupRoles.has(identity.urn) ? "backup identity" : "workload identity";
-    out.push(
-      violated(
-        `${c.who} has a policy${c.where} whose statement ${statement.label} grants ${actions.join(", ")} to the ${role} ${describe(identity)}; remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns.`,
-      ),
-    );
+    if (principal.kind !== "AWS") continue;
+    const actions = destroyingActions(statement, c, principal.id);
+    const grantee = actions.length > 0 ? restrictedGrantee(principal.id, c) : undefined;
+    if (grantee) out.push(violated(`${at} grants ${actions.join(", ")} to ${grantee}; ${remedy}.`));
   }
   return out;
 }
@@ -64,7 +110,7 @@ export const backupKeyPolicyRestricted = defineStackPolicy(
   {
     name: "backup-key-policy-restricted",
     description:
-      'Every KMS key that encrypts a backup store must have a key policy that allows no principal "*" without a condition and lets no workload or backup identity delete, disable or re-permission the key.',
+      'Every KMS key that encrypts a backup store must have a key policy that allows "*" only under a condition on the caller and lets no workload identity, backup identity, other account or "*" delete, disable or re-permission the key.',
     severity: "high",
     area: "encryption",
     nist: ["AC-6", "SC-12"],
@@ -81,7 +127,7 @@ export const backupKeyPolicyRestricted = defineStackPolicy(
     },
   },
   {
-    subjects: ({ index, config }) => [...backupKeys(index, config).values()].map((entry) => entry.key),
+    subjects: ({ index, config }) => directBackupKeys(index, config),
     check(key, { index, config }) {
       const who = describeBackupKey(key, backupKeys(index, config).get(key.urn));
       const administrators = new Set<string>(config.keyAdministratorArns);
@@ -105,7 +151,8 @@ export const backupKeyPolicyRestricted = defineStackPolicy(
           outcomes.push(violated(`${who} has a policy${where} that ${parsed.problem}; set policy to a valid JSON key policy document.`));
           continue;
         }
-        const checked = { index, key, who, where, administrators, backupRoles };
+        const denies = parsed.statements.filter((statement) => statement.effect === "Deny" && !statement.hasCondition);
+        const checked: Checked = { index, who, where, administrators, backupRoles, denies };
         for (const statement of parsed.statements) outcomes.push(...statementOutcomes(statement, checked));
       }
       return outcomes.length > 0 ? outcomes : SATISFIED;

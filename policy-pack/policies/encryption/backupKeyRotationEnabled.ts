@@ -2,7 +2,7 @@ import { backupKeys, describeBackupKey } from "../../lib/backupKeys";
 import { backupBucketFields, integerField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
-import { KMS_KEY } from "../../lib/types";
+import { KMS_KEY, KMS_REPLICA_KEY } from "../../lib/types";
 import { booleanField, numberField, stringField } from "../../lib/values";
 
 // AWS rotates a key yearly unless rotationPeriodInDays says otherwise.
@@ -29,8 +29,13 @@ export const backupKeyRotationEnabled = defineStackPolicy(
   {
     subjects: ({ index, config }) => [...backupKeys(index, config).values()].map((entry) => entry.key),
     check(key, { index, config }): Outcome | undefined {
-      // Replica keys share their primary's rotation; imported key material cannot rotate.
-      if (!KMS_KEY.has(key.type)) return undefined;
+      // Imported key material cannot rotate automatically.
+      if (!KMS_KEY.has(key.type) && !KMS_REPLICA_KEY.has(key.type)) return undefined;
+      if (KMS_REPLICA_KEY.has(key.type)) {
+        // A replica rotates with its primary: checked on the primary when it is in the stack.
+        if (index.dependenciesOf(key, "primaryKeyArn", KMS_KEY).length > 0) return undefined;
+        return unverifiable("primaryKeyArn", "its rotation is set on its primary key, which is not in this stack");
+      }
       const who = describeBackupKey(key, backupKeys(index, config).get(key.urn));
       const spec = stringField(index.setting(key, ["customerMasterKeySpec"]));
       const usage = stringField(index.setting(key, ["keyUsage"]));
@@ -38,7 +43,8 @@ export const backupKeyRotationEnabled = defineStackPolicy(
       if (spec.state === "known" && spec.value !== "SYMMETRIC_DEFAULT") return undefined;
       if (usage.state === "known" && usage.value === "GENERATE_VERIFY_MAC") return undefined;
       // Keys in a custom key store (CloudHSM or external) cannot rotate automatically.
-      if (stringField(index.setting(key, ["customKeyStoreId"])).state === "known") return undefined;
+      const customKeyStore = stringField(index.setting(key, ["customKeyStoreId"]));
+      if (customKeyStore.state === "known" && customKeyStore.value !== "") return undefined;
 
       const enabled = booleanField(index.setting(key, ["enableKeyRotation"]));
       if (enabled.state === "unknown") return unverifiable("enableKeyRotation", `enableKeyRotation is unknown ${index.unknownWhen}`);

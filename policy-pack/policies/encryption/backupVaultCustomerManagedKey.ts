@@ -1,9 +1,33 @@
 import { keyCustodyFields } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
-import { keyCustodyOutcome, resolveKeyReference } from "../../lib/keys";
+import { classifyKeyLiteral, keyCustodyOutcome, resolveKeyReference, type CustodySubject, type KeyReference } from "../../lib/keys";
+import type { IndexedResource } from "../../lib/stackIndex";
+import { describeType, isUnknown } from "../../lib/values";
 import { AIR_GAPPED_VAULT, BACKUP_VAULT, union } from "../../lib/types";
 
 const VAULTS = union(BACKUP_VAULT, AIR_GAPPED_VAULT);
+
+function keyProperty(vault: IndexedResource): "encryptionKeyArn" | "kmsKeyArn" {
+  return AIR_GAPPED_VAULT.has(vault.type) ? "encryptionKeyArn" : "kmsKeyArn";
+}
+
+function custodySubject(vault: IndexedResource): CustodySubject {
+  const property = keyProperty(vault);
+  return {
+    resource: vault,
+    property,
+    defaultKey: AIR_GAPPED_VAULT.has(vault.type) ? "an AWS-owned key" : "the AWS-managed key alias/aws/backup",
+    remedy: `set ${property} to the ARN of a customer-managed aws.kms.Key`,
+  };
+}
+
+/** The key reference as the program wrote it (a resource policy sees inputs, with no stack). */
+function keyReferenceInInputs(vault: IndexedResource): KeyReference {
+  const value = vault.props[keyProperty(vault)];
+  if (value === undefined || value === null || value === "") return { kind: "omitted" };
+  if (isUnknown(value)) return { kind: "unknown" };
+  return typeof value === "string" ? classifyKeyLiteral(value) : { kind: "invalid", found: describeType(value) };
+}
 
 export const backupVaultCustomerManagedKey = defineStackPolicy(
   {
@@ -22,22 +46,22 @@ export const backupVaultCustomerManagedKey = defineStackPolicy(
     config: keyCustodyFields,
   },
   {
+    inputs: {
+      resourceTypes: VAULTS,
+      // What the program set decides the omitted, AWS-managed and malformed cases, in
+      // Analyze: after the first deployment the vault's outputs hold the ARN of the
+      // key AWS chose, indistinguishable from a customer's key ARN.
+      check(vault, { config }) {
+        const reference = keyReferenceInInputs(vault);
+        if (reference.kind !== "omitted" && reference.kind !== "aws-managed-alias" && reference.kind !== "invalid") return undefined;
+        return keyCustodyOutcome(reference, custodySubject(vault), config);
+      },
+    },
     subjects: ({ index }) => index.ofType(VAULTS),
     check(vault, { index, config }) {
-      const airGapped = AIR_GAPPED_VAULT.has(vault.type);
-      const property = airGapped ? "encryptionKeyArn" : "kmsKeyArn";
+      const property = keyProperty(vault);
       const reference = resolveKeyReference(index, vault, property, vault.props[property]);
-      return keyCustodyOutcome(
-        index,
-        reference,
-        {
-          resource: vault,
-          property,
-          defaultKey: airGapped ? "an AWS-owned key" : "the AWS-managed key alias/aws/backup",
-          remedy: `set ${property} to the ARN of a customer-managed aws.kms.Key`,
-        },
-        config,
-      );
+      return keyCustodyOutcome(reference, custodySubject(vault), config, index.unknownWhen);
     },
   },
 );

@@ -104,6 +104,29 @@ describe(POLICY, () => {
     });
   });
 
+  it("follows every replication destination whose ARN is unknown, and matches tags in any case", async () => {
+    const stack = new FixtureStack();
+    const key = stack.add(aws.kms.Key, "pass-key", { enableKeyRotation: true });
+    const source = stack.add(aws.s3.Bucket, "pass-source", { tags: { PURPOSE: "other", purpose: "backup" } });
+    encrypt(stack, source, "pass-source-sse", { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(key, "arn") });
+    const first = stack.add(aws.s3.Bucket, "fail-first-replica", {});
+    const second = stack.add(aws.s3.Bucket, "fail-second-replica", {});
+    stack.add(aws.s3.BucketReplicationConfig, "pass-source-replication", {
+      bucket: ref(source, "id"),
+      role: "arn:aws:iam::111122223333:role/replication",
+      rules: [
+        { status: "Enabled", destination: { bucket: ref(first, "arn") } },
+        { status: "Enabled", destination: { bucket: ref(second, "arn") } },
+      ],
+    });
+    const sseS3 = (name: string) =>
+      `Bucket '${name}' has no default encryption configuration, so S3 encrypts it with SSE-S3 (keys held by AWS); add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (or aws:kms:dsse) and kmsMasterKeyId set to the ARN of a customer-managed aws.kms.Key.`;
+    expect(await check(stack)).toEqual([
+      { policy: POLICY, urn: urn(BUCKET, "fail-first-replica"), message: sseS3("fail-first-replica") },
+      { policy: POLICY, urn: urn(BUCKET, "fail-second-replica"), message: sseS3("fail-second-replica") },
+    ]);
+  });
+
   describe("unverifiable", () => {
     it("reports a bucket whose tags are unknown at preview as a gap, not a violation", async () => {
       const stack = new FixtureStack();

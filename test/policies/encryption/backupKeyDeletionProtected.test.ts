@@ -54,6 +54,31 @@ describe(POLICY, () => {
     ]);
   });
 
+  it("finds a backup key through a literal alias name of the stack, and leaves a replica's primary alone", async () => {
+    const stack = new FixtureStack();
+    const key = stack.add(aws.kms.Key, "fail-aliased", { enableKeyRotation: true, deletionWindowInDays: 7 });
+    stack.add(aws.kms.Alias, "aliased", { name: "alias/backup-cmk", targetKeyId: ref(key, "keyId") });
+    const bucket = stack.add(aws.s3.Bucket, "bucket", { tags: { purpose: "backup" } });
+    stack.add(aws.s3.BucketServerSideEncryptionConfiguration, "bucket-sse", {
+      bucket: ref(bucket, "id"),
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/backup-cmk" } }],
+    });
+    const primary = stack.add(aws.kms.Key, "pass-primary-short-window", {
+      enableKeyRotation: true,
+      multiRegion: true,
+      deletionWindowInDays: 7,
+    });
+    vaultFor(stack, stack.add(aws.kms.ReplicaKey, "pass-replica", { primaryKeyArn: ref(primary, "arn") }));
+    expect(await check(stack)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("aws:kms/key:Key", "fail-aliased"),
+        message:
+          "Key 'fail-aliased' (encrypts Bucket 'bucket') sets deletionWindowInDays to 7, so a scheduled deletion destroys the backups it encrypts after 7 days; set it to at least 30.",
+      },
+    ]);
+  });
+
   it("takes a configured minimum", async () => {
     const stack = new FixtureStack();
     vaultFor(stack, stack.add(aws.kms.Key, "pass-14-days", { enableKeyRotation: true, deletionWindowInDays: 14 }));

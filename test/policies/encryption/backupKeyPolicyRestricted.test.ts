@@ -77,19 +77,19 @@ describe(POLICY, () => {
         policy: POLICY,
         urn: urn("fail-aws-star"),
         message:
-          "Key 'fail-aws-star' (encrypts Vault 'fail-aws-star-vault') has a policy whose statement 'AwsStar' allows any principal (\"*\") without a Condition; name the principals, or add a Condition such as kms:CallerAccount or aws:PrincipalOrgID.",
+          "Key 'fail-aws-star' (encrypts Vault 'fail-aws-star-vault') has a policy whose statement 2 allows any principal (\"*\") without a Condition on who the caller is; name the principals, or add a Condition such as kms:CallerAccount, aws:PrincipalOrgID or kms:ViaService.",
       },
       {
         policy: POLICY,
         urn: urn("fail-not-principal"),
         message:
-          "Key 'fail-not-principal' (encrypts Vault 'fail-not-principal-vault') has a policy whose statement 'AllBut' allows any principal (\"*\") without a Condition; name the principals, or add a Condition such as kms:CallerAccount or aws:PrincipalOrgID.",
+          "Key 'fail-not-principal' (encrypts Vault 'fail-not-principal-vault') has a policy whose statement 1 allows any principal (\"*\") without a Condition on who the caller is; name the principals, or add a Condition such as kms:CallerAccount, aws:PrincipalOrgID or kms:ViaService.",
       },
       {
         policy: POLICY,
         urn: urn("fail-star"),
         message:
-          "Key 'fail-star' (encrypts Vault 'fail-star-vault') has a policy whose statement #1 allows any principal (\"*\") without a Condition; name the principals, or add a Condition such as kms:CallerAccount or aws:PrincipalOrgID.",
+          "Key 'fail-star' (encrypts Vault 'fail-star-vault') has a policy whose statement 2 allows any principal (\"*\") without a Condition on who the caller is; name the principals, or add a Condition such as kms:CallerAccount, aws:PrincipalOrgID or kms:ViaService.",
       },
     ]);
   });
@@ -121,13 +121,119 @@ describe(POLICY, () => {
         policy: POLICY,
         urn: urn("fail-destroyable"),
         message:
-          "Key 'fail-destroyable' (encrypts Vault 'fail-destroyable-vault') has a policy (set by KeyPolicy 'fail-destroyable-policy') whose statement 'AppWildcard' grants kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy to the workload identity Role 'app'; remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns.",
+          "Key 'fail-destroyable' (encrypts Vault 'fail-destroyable-vault') has a policy (set by KeyPolicy 'fail-destroyable-policy') whose statement 2 grants kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy to the workload identity Role 'app'; remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns.",
       },
       {
         policy: POLICY,
         urn: urn("fail-destroyable"),
         message:
-          "Key 'fail-destroyable' (encrypts Vault 'fail-destroyable-vault') has a policy (set by KeyPolicy 'fail-destroyable-policy') whose statement 'BackupNotAction' grants kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy to the backup identity Role 'backup-role'; remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns.",
+          "Key 'fail-destroyable' (encrypts Vault 'fail-destroyable-vault') has a policy (set by KeyPolicy 'fail-destroyable-policy') whose statement 3 grants kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy to the backup identity Role 'backup-role'; remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns.",
+      },
+    ]);
+  });
+
+  it("rejects key-destroying actions for anyone, also under an account condition, and for another account's root", async () => {
+    const stack = new FixtureStack({ mode: "known" });
+    backupKey(
+      stack,
+      "fail-account-wide",
+      document(admin, {
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: "kms:*",
+        Resource: "*",
+        Condition: { StringEquals: { "kms:CallerAccount": "123456789012" } },
+      }),
+    );
+    backupKey(
+      stack,
+      "fail-tls-only",
+      document(admin, {
+        Effect: "Allow",
+        Principal: "*",
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: { Bool: { "aws:SecureTransport": "true" } },
+      }),
+    );
+    backupKey(
+      stack,
+      "fail-foreign-root",
+      document(admin, { Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "kms:*", Resource: "*" }),
+    );
+    expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-account-wide"),
+        message:
+          "Key 'fail-account-wide' (encrypts Vault 'fail-account-wide-vault') has a policy whose statement 2 grants kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy to any principal (\"*\"); remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns.",
+      },
+      {
+        policy: POLICY,
+        urn: urn("fail-foreign-root"),
+        message:
+          "Key 'fail-foreign-root' (encrypts Vault 'fail-foreign-root-vault') has a policy whose statement 2 grants kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy to the root of another AWS account; remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns.",
+      },
+      {
+        policy: POLICY,
+        urn: urn("fail-tls-only"),
+        message:
+          "Key 'fail-tls-only' (encrypts Vault 'fail-tls-only-vault') has a policy whose statement 2 allows any principal (\"*\") without a Condition on who the caller is; name the principals, or add a Condition such as kms:CallerAccount, aws:PrincipalOrgID or kms:ViaService.",
+      },
+    ]);
+  });
+
+  it("accepts grants an unconditional Deny takes back, and does not mistake another account's role of the same name", async () => {
+    const stack = new FixtureStack({ mode: "known" });
+    const app = stack.add(aws.iam.Role, "app", { name: "app", assumeRolePolicy: TRUST });
+    const appArn = String(stack.knownOutput(app, "arn"));
+    backupKey(
+      stack,
+      "pass-denied",
+      document(
+        admin,
+        { Effect: "Allow", Principal: { AWS: appArn }, Action: "kms:*", Resource: "*" },
+        {
+          Effect: "Deny",
+          Principal: { AWS: appArn },
+          Action: ["kms:ScheduleKeyDeletion", "kms:Disable*", "kms:PutKeyPolicy"],
+          Resource: "*",
+        },
+      ),
+    );
+    backupKey(
+      stack,
+      "pass-partner",
+      document(admin, { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/app" }, Action: "kms:Decrypt", Resource: "*" }),
+    );
+    backupKey(
+      stack,
+      "pass-other-account-app",
+      document(admin, { Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:role/app" }, Action: "kms:Decrypt", Resource: "*" }),
+    );
+    expect(await check(stack, POLICY)).toEqual([]);
+  });
+
+  it("judges the callers an aws:PrincipalArn condition names, and finds a KeyPolicy by its literal key id", async () => {
+    const stack = new FixtureStack({ mode: "known" });
+    const app = stack.add(aws.iam.Role, "app", { name: "app", assumeRolePolicy: TRUST });
+    const key = backupKey(stack, "fail-principal-arn", "{}");
+    stack.add(aws.kms.KeyPolicy, "literal-key-policy", {
+      keyId: String(stack.knownOutput(key, "keyId")),
+      policy: document(admin, {
+        Effect: "Allow",
+        Principal: "*",
+        Action: "kms:DisableKey",
+        Resource: "*",
+        Condition: { ArnEquals: { "aws:PrincipalArn": [String(stack.knownOutput(app, "arn"))] } },
+      }),
+    });
+    expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-principal-arn"),
+        message:
+          "Key 'fail-principal-arn' (encrypts Vault 'fail-principal-arn-vault') has a policy (set by KeyPolicy 'literal-key-policy') whose statement 2 grants kms:DisableKey to the workload identity Role 'app'; remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns.",
       },
     ]);
   });
@@ -142,7 +248,7 @@ describe(POLICY, () => {
         policy: POLICY,
         urn: urn("fail-bad-effect"),
         message:
-          "Key 'fail-bad-effect' (encrypts Vault 'fail-bad-effect-vault') has a policy that statement 'Odd' has no Effect of \"Allow\" or \"Deny\"; set policy to a valid JSON key policy document.",
+          "Key 'fail-bad-effect' (encrypts Vault 'fail-bad-effect-vault') has a policy that statement 1 has no Effect of \"Allow\" or \"Deny\"; set policy to a valid JSON key policy document.",
       },
       {
         policy: POLICY,

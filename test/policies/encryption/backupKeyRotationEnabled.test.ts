@@ -69,7 +69,34 @@ describe(POLICY, () => {
         policy: POLICY,
         urn: urn("fail-primary"),
         message:
-          "Key 'fail-primary' (encrypts ReplicaKey 'replica' (primary key)) does not enable automatic rotation; set enableKeyRotation: true on the key.",
+          "Key 'fail-primary' (primary of ReplicaKey 'replica') does not enable automatic rotation; set enableKeyRotation: true on the key.",
+      },
+    ]);
+  });
+
+  it("does not take an empty customKeyStoreId for a custom key store", async () => {
+    const stack = new FixtureStack();
+    vaultFor(stack, stack.add(aws.kms.Key, "fail-empty-store", { customKeyStoreId: "" }));
+    expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-empty-store"),
+        message:
+          "Key 'fail-empty-store' (encrypts Vault 'fail-empty-store-vault') does not enable automatic rotation; set enableKeyRotation: true on the key.",
+      },
+    ]);
+  });
+
+  it("reports a replica key whose primary is outside the stack as a gap: its rotation is set there", async () => {
+    const stack = new FixtureStack();
+    const primaryKeyArn = "arn:aws:kms:us-west-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+    vaultFor(stack, stack.add(aws.kms.ReplicaKey, "gap-replica", { primaryKeyArn }));
+    expect(await check(stack)).toEqual([
+      {
+        policy: "preview-verification-gaps",
+        urn: "urn:pulumi:test::fixture::aws:kms/replicaKey:ReplicaKey::gap-replica",
+        message:
+          "ReplicaKey 'gap-replica': 1 control could not be verified during preview:\n- backup-key-rotation-enabled: its rotation is set on its primary key, which is not in this stack.",
       },
     ]);
   });

@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { derived, FixtureStack, ref, unknown } from "../../../kit/fixtures";
+import { runPolicies } from "../../../kit/inProcess";
+import { policies } from "../../../policy-pack/policies";
 import { check } from "../../helpers";
 
 const POLICY = "backup-vault-customer-managed-key";
@@ -41,8 +43,10 @@ describe(POLICY, () => {
     it("accepts a literal key ARN from outside the stack by default, and a trusted alias", async () => {
       const stack = new FixtureStack();
       stack.add(aws.backup.Vault, "pass-vault-external-key", { kmsKeyArn: KEY_ARN });
-      stack.add(aws.backup.Vault, "pass-vault-trusted-alias", { kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:alias/backups" });
-      expect(await check(stack, POLICY, { [POLICY]: { trustedKeyArns: ["alias/backups"] } })).toEqual([]);
+      stack.add(aws.backup.Vault, "pass-vault-trusted-alias-arn", { kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:alias/backups" });
+      stack.add(aws.backup.Vault, "pass-vault-trusted-alias-name", { kmsKeyArn: "alias/backups" });
+      const config = { [POLICY]: { trustedKeyArns: ["alias/backups", "arn:aws:kms:us-east-1:111122223333:alias/backups"] } };
+      expect(await check(stack, POLICY, config)).toEqual([]);
     });
   });
 
@@ -70,6 +74,21 @@ describe(POLICY, () => {
           urn: vaultUrn(VAULT, "fail-vault-omitted"),
           message:
             "Vault 'fail-vault-omitted' does not set kmsKeyArn, so it is encrypted with the AWS-managed key alias/aws/backup; set kmsKeyArn to the ARN of a customer-managed aws.kms.Key.",
+        },
+      ]);
+    });
+
+    it("rejects, from its inputs and before it changes, a deployed vault that never set a key", async () => {
+      const stack = new FixtureStack({ mode: "known" });
+      // After the first deployment AWS reports the ARN of the aws/backup key it chose.
+      stack.add(aws.backup.Vault, "fail-vault-deployed-default", {}, { outputs: { kmsKeyArn: KEY_ARN } });
+      const result = await runPolicies(policies, stack.view());
+      expect(result.diagnostics.map(({ policy, urn, message }) => ({ policy, urn, message }))).toEqual([
+        {
+          policy: POLICY,
+          urn: vaultUrn(VAULT, "fail-vault-deployed-default"),
+          message:
+            "Vault 'fail-vault-deployed-default' does not set kmsKeyArn, so it is encrypted with the AWS-managed key alias/aws/backup; set kmsKeyArn to the ARN of a customer-managed aws.kms.Key.",
         },
       ]);
     });

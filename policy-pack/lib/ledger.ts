@@ -6,26 +6,43 @@ export interface Gap {
 }
 
 /**
- * What the policies could not verify in the current analysis, for
- * `preview-verification-gaps`. The engine runs every resource policy (Analyze) before
- * the stack policies (AnalyzeStack, in list order), so the gaps policy, listed last,
- * sees every other policy's gaps.
+ * What the policies learned in the current analysis that another phase needs:
+ * - the gaps: what they could not verify, for `preview-verification-gaps`. The engine
+ *   runs every resource policy (Analyze) before the stack policies (AnalyzeStack, in
+ *   list order), so the gaps policy, listed last, sees every other policy's gaps;
+ * - the resources a policy already judged from their inputs in Analyze, which its
+ *   stack phase then leaves alone (inputs say what the program set; outputs of an
+ *   existing stack hold what AWS filled in).
  *
  * An analysis is identified by the `stackTags` object `@pulumi/policy` hands every
  * policy: the SDK replaces it on each ConfigureStack, which the engine sends once at the
  * start of each analysis. A record from another analysis clears the ledger, so a
  * process that serves several analyses never reports a stale gap.
  */
-export class GapLedger {
+export class AnalysisLedger {
   private analysis: object | undefined;
   private readonly fromStackPolicies = new Map<string, ReadonlyMap<string, Gap[]>>();
   private readonly fromResourcePolicies = new Map<string, Map<string, Gap[]>>();
+  private readonly judgedByInputs = new Map<string, Set<string>>();
 
   private enter(analysis: object): void {
     if (analysis === this.analysis) return;
     this.analysis = analysis;
     this.fromStackPolicies.clear();
     this.fromResourcePolicies.clear();
+    this.judgedByInputs.clear();
+  }
+
+  /** Remembers that a policy judged a resource from its inputs in this analysis. */
+  recordJudgedByInputs(analysis: object, policy: string, urn: string): void {
+    this.enter(analysis);
+    let urns = this.judgedByInputs.get(policy);
+    if (!urns) this.judgedByInputs.set(policy, (urns = new Set()));
+    urns.add(urn);
+  }
+
+  wasJudgedByInputs(analysis: object, policy: string, urn: string): boolean {
+    return analysis === this.analysis && (this.judgedByInputs.get(policy)?.has(urn) ?? false);
   }
 
   /** Replaces everything a stack policy recorded with this run's gaps (by resource URN). */
@@ -58,4 +75,4 @@ export class GapLedger {
 }
 
 /** The pack's one ledger. */
-export const gapLedger = new GapLedger();
+export const ledger = new AnalysisLedger();
