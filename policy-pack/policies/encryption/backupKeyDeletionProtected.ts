@@ -4,8 +4,10 @@ import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe } from "../../lib/stackIndex";
 import { keyPoliciesOf } from "../../lib/keys";
-import { KMS_KEY } from "../../lib/types";
-import { booleanField, numberField } from "../../lib/values";
+import { KMS_EXTERNAL_KEY, KMS_KEY, KMS_REPLICA_EXTERNAL_KEY, union } from "../../lib/types";
+import { booleanField, numberField, stringField } from "../../lib/values";
+
+const IMPORTED_MATERIAL = union(KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY);
 
 // AWS waits 30 days (the maximum) before deleting a key unless told otherwise.
 const AWS_DEFAULT_DELETION_WINDOW_DAYS = 30;
@@ -14,14 +16,14 @@ export const backupKeyDeletionProtected = defineStackPolicy(
   {
     name: "backup-key-deletion-protected",
     description:
-      "Every KMS key that encrypts a backup store must keep a deletion waiting period of at least the configured minimum, stay enabled, and keep the key-policy lockout safety check.",
+      "Every KMS key that encrypts a backup store must keep a deletion waiting period of at least the configured minimum, stay enabled, keep the key-policy lockout safety check, and not import key material that expires.",
     severity: "high",
     area: "encryption",
     nist: ["SC-12", "CP-9"],
     specification:
       "Keys protecting backups remain available for recovery: their destruction is delayed and reversible, and their policies cannot lock the organization out (SC-12, CP-9).",
     remediationSteps:
-      "On the aws.kms.Key (or ReplicaKey, ExternalKey, ReplicaExternalKey) set deletionWindowInDays to at least the configured minimum (30 is the AWS maximum and default), leave isEnabled/enabled true, and remove bypassPolicyLockoutSafetyCheck from the key and from any aws.kms.KeyPolicy.",
+      "On the aws.kms.Key (or ReplicaKey, ExternalKey, ReplicaExternalKey) set deletionWindowInDays to at least the configured minimum (30 is the AWS maximum and default), leave isEnabled/enabled true, remove bypassPolicyLockoutSafetyCheck from the key and from any aws.kms.KeyPolicy, and import key material without validTo.",
     url: "https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html",
     config: {
       minDeletionWindowDays: integerField("Shortest acceptable deletion waiting period, in days.", 30, 7, 30),
@@ -47,6 +49,23 @@ export const backupKeyDeletionProtected = defineStackPolicy(
           outcomes.push(
             violated(
               `${who} sets deletionWindowInDays to ${days}, so a scheduled deletion destroys the backups it encrypts after ${days} days; set it to at least ${config.minDeletionWindowDays}.`,
+            ),
+          );
+        }
+      }
+
+      // Imported key material that expires is deleted by AWS at validTo, with no waiting period.
+      if (IMPORTED_MATERIAL.has(key.type)) {
+        const validTo = stringField(index.setting(key, ["validTo"]));
+        const model = stringField(index.setting(key, ["expirationModel"]));
+        if (validTo.state === "unknown") outcomes.push(unverifiable("validTo", `validTo is unknown ${index.unknownWhen}`));
+        else if (
+          (validTo.state === "known" && validTo.value !== "") ||
+          (model.state === "known" && model.value === "KEY_MATERIAL_EXPIRES")
+        ) {
+          outcomes.push(
+            violated(
+              `${who} imports key material that expires (validTo), when AWS deletes it at once and nothing the key encrypts can be restored until the same material is imported again; remove validTo.`,
             ),
           );
         }

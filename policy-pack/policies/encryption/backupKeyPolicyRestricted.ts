@@ -12,10 +12,14 @@ import { keyPoliciesOf } from "../../lib/keys";
 import { accountRootOf, backupIdentities, identityForPrincipal, stackAccounts } from "../../lib/identities";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe, type IndexedResource, type StackIndex } from "../../lib/stackIndex";
+import { KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY, union } from "../../lib/types";
 import type { Value } from "../../lib/values";
 
 /** Actions that destroy a key or take it from its administrators. */
-const KEY_DESTROYING_ACTIONS = ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"] as const;
+const KEY_DESTROYING_ACTIONS = ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"];
+/** Deleting imported key material makes a key unusable at once, with no waiting period. */
+const IMPORTED_MATERIAL_ACTIONS = [...KEY_DESTROYING_ACTIONS, "kms:DeleteImportedKeyMaterial"];
+const IMPORTED_MATERIAL = union(KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY);
 
 interface PolicySource {
   readonly holder: IndexedResource;
@@ -40,6 +44,8 @@ interface Checked {
   readonly backupRoles: ReadonlySet<string>;
   /** Unconditional Deny statements: what they deny is not granted by any Allow. */
   readonly denies: readonly Statement[];
+  /** The actions that destroy this kind of key. */
+  readonly destroying: readonly string[];
 }
 
 /** Whether an unconditional Deny takes the action away from the grantee (`*` for anyone). */
@@ -52,7 +58,7 @@ function denied(c: Checked, grantee: string, action: string): boolean {
 }
 
 function destroyingActions(statement: Statement, c: Checked, grantee: string): string[] {
-  return KEY_DESTROYING_ACTIONS.filter((action) => statementCoversAction(statement, action) && !denied(c, grantee, action));
+  return c.destroying.filter((action) => statementCoversAction(statement, action) && !denied(c, grantee, action));
 }
 
 /** Who a named principal is, for a message; `undefined` when it may hold the actions. */
@@ -117,7 +123,7 @@ export const backupKeyPolicyRestricted = defineStackPolicy(
     specification:
       "Only designated key administrators can destroy or re-permission the keys that protect backups (least privilege, AC-6; key management, SC-12).",
     remediationSteps:
-      'Write the key policy with named principals only; keep kms:ScheduleKeyDeletion, kms:DisableKey and kms:PutKeyPolicy for the key administrators (list their ARNs in keyAdministratorArns), and add a Condition (kms:CallerAccount, aws:PrincipalOrgID, kms:ViaService) to any statement with Principal "*".',
+      'Write the key policy with named principals only; keep kms:ScheduleKeyDeletion, kms:DisableKey and kms:PutKeyPolicy (and kms:DeleteImportedKeyMaterial on keys with imported material) for the key administrators (list their ARNs in keyAdministratorArns), and add a Condition (kms:CallerAccount, aws:PrincipalOrgID, kms:ViaService) to any statement with Principal "*".',
     url: "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
     config: {
       keyAdministratorArns: stringListField(
@@ -152,7 +158,8 @@ export const backupKeyPolicyRestricted = defineStackPolicy(
           continue;
         }
         const denies = parsed.statements.filter((statement) => statement.effect === "Deny" && !statement.hasCondition);
-        const checked: Checked = { index, who, where, administrators, backupRoles, denies };
+        const destroying = IMPORTED_MATERIAL.has(key.type) ? IMPORTED_MATERIAL_ACTIONS : KEY_DESTROYING_ACTIONS;
+        const checked: Checked = { index, who, where, administrators, backupRoles, denies, destroying };
         for (const statement of parsed.statements) outcomes.push(...statementOutcomes(statement, checked));
       }
       return outcomes.length > 0 ? outcomes : SATISFIED;

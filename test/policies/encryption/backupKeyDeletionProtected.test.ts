@@ -79,6 +79,20 @@ describe(POLICY, () => {
     ]);
   });
 
+  it("rejects imported key material that expires", async () => {
+    const stack = new FixtureStack();
+    vaultFor(stack, stack.add(aws.kms.ExternalKey, "fail-expiring-material", { validTo: "2027-01-01T00:00:00Z" }));
+    vaultFor(stack, stack.add(aws.kms.ExternalKey, "pass-lasting-material", {}));
+    expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("aws:kms/externalKey:ExternalKey", "fail-expiring-material"),
+        message:
+          "ExternalKey 'fail-expiring-material' (encrypts Vault 'fail-expiring-material-vault') imports key material that expires (validTo), when AWS deletes it at once and nothing the key encrypts can be restored until the same material is imported again; remove validTo.",
+      },
+    ]);
+  });
+
   it("takes a configured minimum", async () => {
     const stack = new FixtureStack();
     vaultFor(stack, stack.add(aws.kms.Key, "pass-14-days", { enableKeyRotation: true, deletionWindowInDays: 14 }));

@@ -214,6 +214,28 @@ describe(POLICY, () => {
     expect(await check(stack, POLICY)).toEqual([]);
   });
 
+  it("counts deleting imported key material as destroying a key with imported material", async () => {
+    const stack = new FixtureStack({ mode: "known" });
+    const app = stack.add(aws.iam.Role, "app", { name: "app", assumeRolePolicy: TRUST });
+    const grant = document(admin, {
+      Effect: "Allow",
+      Principal: { AWS: String(stack.knownOutput(app, "arn")) },
+      Action: "kms:Delete*",
+      Resource: "*",
+    });
+    const external = stack.add(aws.kms.ExternalKey, "fail-external", { policy: grant });
+    stack.add(aws.backup.Vault, "fail-external-vault", { kmsKeyArn: ref(external, "arn") });
+    backupKey(stack, "pass-symmetric", grant);
+    expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: "urn:pulumi:test::fixture::aws:kms/externalKey:ExternalKey::fail-external",
+        message:
+          "ExternalKey 'fail-external' (encrypts Vault 'fail-external-vault') has a policy whose statement 2 grants kms:DeleteImportedKeyMaterial to the workload identity Role 'app'; remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns.",
+      },
+    ]);
+  });
+
   it("judges the callers an aws:PrincipalArn condition names, and finds a KeyPolicy by its literal key id", async () => {
     const stack = new FixtureStack({ mode: "known" });
     const app = stack.add(aws.iam.Role, "app", { name: "app", assumeRolePolicy: TRUST });
