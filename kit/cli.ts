@@ -8,10 +8,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PackLaunchError } from "./engine/analyzer";
+import { PackLaunchError, type PackProcess } from "./engine/analyzer";
 import { PolicyConfigError } from "./engine/config";
 import { formatResult, summarize } from "./engine/format";
-import { runPolicyPack, type AnalysisResult } from "./engine/run";
+import { analyzeView, runPolicyPack, type AnalysisResult } from "./engine/run";
 import { readStackExport, StackExportError } from "./export";
 import { recordProgram, RecordError } from "./recorder";
 import type { EngineView } from "./view";
@@ -120,8 +120,18 @@ export function resultJson(result: AnalysisResult): string {
   );
 }
 
+export interface MainOptions {
+  /** A pack process already started (tests share one); by default the command starts its own. */
+  readonly pack?: PackProcess;
+}
+
 /** Runs one command; returns the exit status. */
-export async function main(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: (text: string) => void,
+  err: (text: string) => void,
+  options: MainOptions = {},
+): Promise<number> {
   let args: CliArgs;
   try {
     args = parseArgs(argv);
@@ -133,7 +143,9 @@ export async function main(argv: readonly string[], out: (text: string) => void,
     const packDir = args.policyPack ?? defaultPackDir();
     const config = args.policyPackConfig ? readJson(args.policyPackConfig, "policy pack config") : undefined;
     const view = await loadView(args);
-    const result = await runPolicyPack(packDir, view, { policyPackConfig: config });
+    const result = options.pack
+      ? await analyzeView(options.pack, view, { policyPackConfig: config })
+      : await runPolicyPack(packDir, view, { policyPackConfig: config });
     for (const warning of result.warnings) err(`warning: ${warning}`);
     if (args.json) out(resultJson(result));
     else {

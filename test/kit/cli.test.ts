@@ -5,21 +5,36 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main, parseArgs } from "../../kit/cli";
+import { defaultPackDir, main, parseArgs } from "../../kit/cli";
+import { PackProcess } from "../../kit/engine/analyzer";
 
 const ROOT = path.join(__dirname, "..", "..");
 const EXPORT = path.join(ROOT, "test", "fixtures", "weak-key-controls.stack-export.json");
 
-async function run(...argv: string[]) {
+let pack: PackProcess;
+
+beforeAll(async () => {
+  pack = await PackProcess.start(defaultPackDir());
+});
+
+afterAll(async () => {
+  await pack.stop();
+});
+
+/** Runs the command with the file's one pack process, or, with `launch`, as a user does. */
+async function runWith(launch: boolean, argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(
     argv,
     (text) => out.push(text),
     (text) => err.push(text),
+    launch ? {} : { pack },
   );
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
+
+const run = (...argv: string[]) => runWith(false, argv);
 
 function tempFile(name: string, content: string): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bg-cli-")), name);
@@ -28,8 +43,8 @@ function tempFile(name: string, content: string): string {
 }
 
 describe("backup-guardrails preview", () => {
-  it("exits 0 on the compliant reference program and prints the CLI's policy section", async () => {
-    const { code, out } = await run("preview", path.join(ROOT, "examples", "reference"));
+  it("exits 0 on the compliant reference program and prints the CLI's policy section, starting its own pack", async () => {
+    const { code, out } = await runWith(true, ["preview", path.join(ROOT, "examples", "reference")]);
     expect(code).toBe(0);
     expect(out).toContain("Policies:\n    ✅ aws-backup-guardrails@v0.1.0 (local: ");
     expect(out).toContain("0 mandatory, 0 advisory");
@@ -66,7 +81,8 @@ describe("backup-guardrails preview", () => {
 
 describe("backup-guardrails audit", () => {
   it("audits a deployed stack from its export: known values are verified, encrypted secrets are gaps", async () => {
-    const { code, out } = await run("audit", EXPORT, "--json");
+    // Its own pack: the language host tells a pack it is not a preview when it starts it.
+    const { code, out } = await runWith(true, ["audit", EXPORT, "--json"]);
     expect(code).toBe(1);
     const result = JSON.parse(out) as { diagnostics: { policy: string; urn: string; message: string }[] };
     const gaps = result.diagnostics.filter((d) => d.policy === "preview-verification-gaps");
