@@ -133,12 +133,19 @@ export function resolveKeyReference(
 }
 
 /** The aws.kms.KeyPolicy resources that set a key's policy: by their `keyId` edge, or by a literal naming the key. */
-export function keyPoliciesOf(index: StackIndex, key: IndexedResource): IndexedResource[] {
-  return index.ofType(KMS_KEY_POLICY).filter((keyPolicy) => {
-    if (index.dependenciesOf(keyPolicy, "keyId").includes(key)) return true;
-    const keyId = keyPolicy.props.keyId;
-    return typeof keyId === "string" && keyId !== "" && keysByLiteral(index).get(keyId) === key;
+export function keyPoliciesOf(index: StackIndex, key: IndexedResource): readonly IndexedResource[] {
+  const byKey = index.memo("keyPoliciesByKey", () => {
+    const map = new Map<string, IndexedResource[]>();
+    for (const keyPolicy of index.ofType(KMS_KEY_POLICY)) {
+      const keyId = keyPolicy.props.keyId;
+      const targets = new Set(index.dependenciesOf(keyPolicy, "keyId", KMS_CUSTOMER_KEY));
+      const named = typeof keyId === "string" && keyId !== "" ? keysByLiteral(index).get(keyId) : undefined;
+      if (named) targets.add(named);
+      for (const target of targets) map.set(target.urn, [...(map.get(target.urn) ?? []), keyPolicy]);
+    }
+    return map;
   });
+  return byKey.get(key.urn) ?? [];
 }
 
 /**
