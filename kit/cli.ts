@@ -121,8 +121,11 @@ export function resultJson(result: AnalysisResult): string {
 }
 
 export interface MainOptions {
-  /** A pack process already started (tests share one); by default the command starts its own. */
-  readonly pack?: PackProcess;
+  /**
+   * Pack processes already started, one per mode (tests share them); by default the
+   * command starts its own, told whether it serves a preview.
+   */
+  readonly packs?: { readonly preview?: PackProcess; readonly update?: PackProcess };
 }
 
 /** Runs one command; returns the exit status. */
@@ -143,8 +146,9 @@ export async function main(
     const packDir = args.policyPack ?? defaultPackDir();
     const config = args.policyPackConfig ? readJson(args.policyPackConfig, "policy pack config") : undefined;
     const view = await loadView(args);
-    const result = options.pack
-      ? await analyzeView(options.pack, view, { policyPackConfig: config })
+    const started = view.dryRun ? options.packs?.preview : options.packs?.update;
+    const result = started
+      ? await analyzeView(started, view, { policyPackConfig: config })
       : await runPolicyPack(packDir, view, { policyPackConfig: config });
     for (const warning of result.warnings) err(`warning: ${warning}`);
     if (args.json) out(resultJson(result));

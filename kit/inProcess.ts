@@ -3,7 +3,14 @@
  * CLI (same deserialisation, same unknown-checking proxies, same order, same config
  * reconciliation), for unit tests that need no pack process: milliseconds per test.
  */
-import type { Policy, PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  Policy,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { Struct, type JavaScriptValue } from "google-protobuf/google/protobuf/struct_pb";
 import type { AnalyzerInfo, EnforcementLevel, Severity } from "./engine/analyzer";
 import { reconcileConfig } from "./engine/config";
@@ -43,8 +50,8 @@ function options(resource: EngineResource) {
 
 function info(policies: readonly AnyPolicy[]): AnalyzerInfo {
   return {
-    name: "in-process",
-    version: "0.0.0",
+    name: PACK,
+    version: PACK_VERSION,
     displayName: "",
     readme: "",
     initialConfig: {},
@@ -82,15 +89,42 @@ export async function runPolicies(
   runOptions: InProcessOptions = {},
 ): Promise<AnalysisResult> {
   const list = policies as readonly AnyPolicy[];
-  // The language host tells the pack whether this is a preview through the environment.
-  const dryRun = process.env.PULUMI_NODEJS_DRY_RUN;
-  process.env.PULUMI_NODEJS_DRY_RUN = String(view.dryRun);
-  try {
-    return await analyze(list, view, runOptions);
-  } finally {
-    if (dryRun === undefined) delete process.env.PULUMI_NODEJS_DRY_RUN;
-    else process.env.PULUMI_NODEJS_DRY_RUN = dryRun;
-  }
+  // The language host tells a pack whether it serves a preview through its environment,
+  // which is one per process: runs take turns, so concurrent calls cannot see each
+  // other's setting.
+  const turn = queue.then(async () => {
+    const dryRun = process.env.PULUMI_NODEJS_DRY_RUN;
+    process.env.PULUMI_NODEJS_DRY_RUN = String(view.dryRun);
+    try {
+      return await analyze(list, view, runOptions);
+    } finally {
+      if (dryRun === undefined) delete process.env.PULUMI_NODEJS_DRY_RUN;
+      else process.env.PULUMI_NODEJS_DRY_RUN = dryRun;
+    }
+  });
+  queue = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  return turn;
+}
+
+let queue: Promise<void> = Promise.resolve();
+
+const PACK = "in-process";
+const PACK_VERSION = "0.0.0";
+
+/** Thrown by `args.notApplicable()`, as @pulumi/policy's own. */
+class NotApplicable extends Error {}
+
+function notApplicable(reason?: string): never {
+  throw new NotApplicable(reason);
+}
+
+/** `isType`/`asType` as the SDK defines them: by the class's `__pulumiType`. */
+function typeChecks<T extends { isType: unknown; asType: unknown }>(type: string, props: unknown): Pick<T, "isType" | "asType"> {
+  const matches = (cls: unknown) => (cls as { __pulumiType?: string } | null)?.__pulumiType === type;
+  return { isType: matches, asType: (cls: unknown) => (matches(cls) ? props : undefined) } as unknown as Pick<T, "isType" | "asType">;
 }
 
 async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions: InProcessOptions): Promise<AnalysisResult> {
@@ -106,7 +140,8 @@ async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions:
     return p && { type: p.type, urn: p.urn, name: p.name, props: policyProps(p.inputs) };
   };
 
-  const run = async (policy: AnyPolicy, fallbackUrn: string, body: (report: ReportViolation) => unknown) => {
+  /** `urn` is where the engine attributes what the pack reports: the resource (Analyze) or, for a stack policy, the root. */
+  const run = async (policy: AnyPolicy, fallbackUrn: string, stackPhase: boolean, body: (report: ReportViolation) => unknown) => {
     const configured = config[policy.name];
     let level: EnforcementLevel = configured?.enforcementLevel ?? policy.enforcementLevel ?? "advisory";
     if (level === "disabled") return;
@@ -115,7 +150,7 @@ async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions:
     const report: ReportViolation = (message, urn) => {
       diagnostics.push({
         policy: policy.name,
-        urn: urn || fallbackUrn,
+        urn: stackPhase && urn && byUrn.has(urn) ? urn : fallbackUrn,
         message: typeof message === "string" ? message : "",
         enforcementLevel: level,
         severity,
@@ -125,8 +160,9 @@ async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions:
     try {
       await body(report);
     } catch (error) {
+      if (error instanceof NotApplicable) return;
       if (!(error instanceof UnknownValueError)) throw error;
-      const message = `can't run policy '${policy.name}' during preview: ${error.message}`;
+      const message = `can't run policy '${policy.name}' from policy pack '${PACK}@v${PACK_VERSION}' during preview: ${error.message}`;
       diagnostics.push({
         policy: policy.name,
         urn: fallbackUrn,
@@ -140,12 +176,13 @@ async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions:
   const getConfig = (policy: AnyPolicy) => () => ({ ...(config[policy.name]?.properties ?? {}) }) as never;
 
   for (const resource of view.resources) {
+    // Resources the program only reads are not analysed on their own, as in the engine.
+    if (resource.external) continue;
     for (const policy of list) {
       const validate = policy.validateResource;
       if (!validate) continue;
-      const validations = Array.isArray(validate) ? validate : [validate];
-      await run(policy, resource.urn, async (report) => {
-        for (const validation of validations) {
+      for (const validation of Array.isArray(validate) ? validate : [validate]) {
+        await run(policy, resource.urn, false, async (report) => {
           const props = policyProps(resource.inputs);
           const p = provider(resource);
           await validation(
@@ -156,38 +193,35 @@ async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions:
               name: resource.name,
               opts: options(resource),
               stackTags,
-              isType: () => false,
-              asType: () => undefined,
+              ...typeChecks<ResourceValidationArgs>(resource.type, props),
               getConfig: getConfig(policy),
-              notApplicable: () => {
-                throw new Error("notApplicable is not supported in-process");
-              },
+              notApplicable,
               ...(p ? { provider: p } : {}),
             },
             report,
           );
-        }
-      });
+        });
+      }
     }
   }
 
   for (const policy of list) {
     const validateStack = policy.validateStack;
     if (!validateStack) continue;
-    await run(policy, rootUrn, async (report) => {
+    await run(policy, rootUrn, true, async (report) => {
       const resources = new Map<string, PolicyResource>();
       for (const r of view.resources) {
         const p = provider(r);
+        const props = policyProps(r.outputs);
         resources.set(r.urn, {
           type: r.type,
-          props: policyProps(r.outputs),
+          props,
           urn: r.urn,
           name: r.name,
           opts: options(r),
           dependencies: [],
           propertyDependencies: {},
-          isType: () => false,
-          asType: () => undefined,
+          ...typeChecks<PolicyResource>(r.type, props),
           ...(p ? { provider: p } : {}),
         } as PolicyResource);
       }
@@ -204,9 +238,7 @@ async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions:
           resources: [...resources.values()],
           getConfig: getConfig(policy),
           stackTags,
-          notApplicable: () => {
-            throw new Error("notApplicable is not supported in-process");
-          },
+          notApplicable,
         },
         report,
       );

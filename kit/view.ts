@@ -34,6 +34,12 @@ export interface EngineResource {
   /** Provider reference, `<provider urn>::<provider id>`. */
   readonly provider?: string;
   readonly options: EngineResourceOptions;
+  /**
+   * A resource the program read (`aws.kms.Key.get`) rather than manages: the engine
+   * reads it during preview too, leaves it out of Analyze, and includes it, with known
+   * outputs, in AnalyzeStack.
+   */
+  readonly external?: boolean;
 }
 
 export interface EngineView {

@@ -154,6 +154,8 @@ export class PackProcess {
   private constructor(
     private readonly child: ChildProcess,
     private readonly client: analyzerRpc.AnalyzerClient,
+    /** Whether the pack was told it serves a preview (PULUMI_NODEJS_DRY_RUN). */
+    readonly dryRun: boolean,
     /** Milliseconds from spawn to the port line. */
     readonly startupMs: number,
     /** What the pack printed after its port (the CLI shows these as diagnostics). */
@@ -215,7 +217,7 @@ export class PackProcess {
       "grpc.max_send_message_length": 400 * 1024 * 1024,
     });
     child.removeAllListeners("exit");
-    return new PackProcess(child, client, startupMs, output);
+    return new PackProcess(child, client, options.dryRun ?? true, startupMs, output);
   }
 
   async configureStack(

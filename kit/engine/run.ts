@@ -37,15 +37,20 @@ export interface AnalyzeOptions {
   readonly stackTags?: Record<string, string>;
 }
 
+/**
+ * A diagnostic as the engine attributes it: to the analysed resource in Analyze; in
+ * AnalyzeStack to the resource the pack named when it is in the stack, else the root.
+ */
 function toDiagnostic(wire: WireDiagnostic, urn: string): Diagnostic {
   // `reportViolation` sends `description + "\n" + message`.
   const prefix = `${wire.description}\n`;
   const message = wire.message.startsWith(prefix) ? wire.message.slice(prefix.length) : wire.message;
   return {
     policy: wire.policyName,
-    urn: wire.urn || urn,
+    urn,
     message,
-    enforcementLevel: wire.enforcementLevel,
+    // The engine treats a remediate-level violation (a remediation that did not fix it) as mandatory.
+    enforcementLevel: wire.enforcementLevel === "remediate" ? "mandatory" : wire.enforcementLevel,
     severity: wire.severity,
     description: wire.description,
   };
@@ -57,6 +62,12 @@ function toDiagnostic(wire: WireDiagnostic, urn: string): Diagnostic {
  * and Analyze on its inputs, then AnalyzeStack on every resource's outputs.
  */
 export async function analyzeView(pack: PackProcess, view: EngineView, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  if (pack.dryRun !== view.dryRun) {
+    // The language host tells a pack whether it serves a preview when it starts it.
+    throw new Error(
+      `this pack process was started for ${pack.dryRun ? "a preview" : "an update"}; start one for ${view.dryRun ? "a preview" : "an update"}`,
+    );
+  }
   await pack.configureStack(view, options.stackTags);
   await pack.getPluginInfo();
   const info = await pack.getAnalyzerInfo();
@@ -70,6 +81,11 @@ export async function analyzeView(pack: PackProcess, view: EngineView, options: 
   const remediations: AppliedRemediation[] = [];
   const analyzed: EngineResource[] = [];
   for (const resource of view.resources) {
+    // Resources the program only reads are not analysed on their own, as in the engine.
+    if (resource.external) {
+      analyzed.push(resource);
+      continue;
+    }
     const provider = providerOf(resource);
     let inputs: JsonObject = resource.inputs;
     for (const remediation of await pack.remediate(resource, provider)) {
@@ -93,7 +109,9 @@ export async function analyzeView(pack: PackProcess, view: EngineView, options: 
     for (const wire of await pack.analyze(resource, inputs, provider)) diagnostics.push(toDiagnostic(wire, resource.urn));
     analyzed.push(inputs === resource.inputs ? resource : { ...resource, inputs, outputs: { ...resource.outputs, ...inputs } });
   }
-  for (const wire of await pack.analyzeStack(analyzed, providerOf)) diagnostics.push(toDiagnostic(wire, rootUrn));
+  for (const wire of await pack.analyzeStack(analyzed, providerOf)) {
+    diagnostics.push(toDiagnostic(wire, byUrn.has(wire.urn) ? wire.urn : rootUrn));
+  }
   return {
     pack: { name: info.name, version: info.version },
     info,

@@ -83,8 +83,22 @@ interface RegisterResponse {
   getObject(): ProtoStruct | undefined;
 }
 type Callback = (err: unknown, response?: RegisterResponse) => void;
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getId(): string;
+  getDependenciesList(): string[];
+}
+interface ReadResponse {
+  getUrn(): string;
+  getProperties(): ProtoStruct | undefined;
+}
+type ReadCallback = (err: unknown, response?: ReadResponse) => void;
 interface Monitor {
   registerResource(req: RegisterRequest, callback: Callback): unknown;
+  readResource(req: ReadRequest, callback: ReadCallback): unknown;
 }
 
 async function main(): Promise<void> {
@@ -103,6 +117,8 @@ async function main(): Promise<void> {
     {
       newResource: (args) => {
         const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+        // A read (`Key.get`) has an id and is read even during preview: its state is known.
+        if (args.id) return { id: args.id, state: { ...syntheticOutputs(args.type, args.name, inputs, region).outputs, ...inputs } };
         if (job.dryRun) return { id: undefined, state: inputs };
         const synthetic = syntheticOutputs(args.type, args.name, inputs, region);
         return { id: synthetic.id, state: { ...synthetic.outputs, ...inputs } };
@@ -146,12 +162,55 @@ async function main(): Promise<void> {
       callback(err, response);
     });
 
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (req: ReadRequest, callback: ReadCallback) =>
+    read(req, (err, response) => {
+      if (!err && response) {
+        try {
+          recordRead(req, response);
+        } catch (recordError) {
+          return callback(recordError);
+        }
+      }
+      callback(err, response);
+    });
+
+  function engineUrnOf(type: string, name: string, mockParent: string, mockUrn: string): { urn: string; parent: string } {
+    const parent = mockParent ? urnOf(mockParent) : stackUrn;
+    const chain = parent === stackUrn ? type : `${urnTypeChain(parent)}$${type}`;
+    const urn = engineUrn(job.stack, job.project, chain, name);
+    engineUrns.set(mockUrn, urn);
+    return { urn, parent };
+  }
+
+  function providerOf(reference: string, custom: boolean, type: string): string | undefined {
+    const pkg = type.split(":")[0] ?? "";
+    if (reference !== "") return translateProviderRef(reference, urnOf, job.dryRun);
+    return custom && !type.startsWith("pulumi:providers:") && pkg !== "pulumi" ? defaultProviderFor(pkg) : undefined;
+  }
+
+  function recordRead(req: ReadRequest, response: ReadResponse): void {
+    const { urn, parent } = engineUrnOf(req.getType(), req.getName(), req.getParent(), response.getUrn());
+    const outputs = flatten(response.getProperties()?.toJavaScript() ?? {}, urnOf) as JsonObject;
+    recorded.push({
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      custom: true,
+      parent,
+      inputs: {},
+      outputs: { ...outputs, id: req.getId() },
+      dependencies: req.getDependenciesList().map(urnOf),
+      propertyDependencies: {},
+      provider: providerOf(req.getProvider(), true, req.getType()),
+      options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [] },
+      external: true,
+    });
+  }
+
   function recordOne(req: RegisterRequest, response: RegisterResponse): void {
     const type = req.getType();
-    const parent = req.getParent() ? urnOf(req.getParent()) : stackUrn;
-    const chain = parent === stackUrn ? type : `${urnTypeChain(parent)}$${type}`;
-    const urn = engineUrn(job.stack, job.project, chain, req.getName());
-    engineUrns.set(response.getUrn(), urn);
+    const { urn, parent } = engineUrnOf(type, req.getName(), req.getParent(), response.getUrn());
     const inputs = flatten(req.getObject()?.toJavaScript() ?? {}, urnOf) as JsonObject;
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps, key) => {
@@ -170,14 +229,7 @@ async function main(): Promise<void> {
     } else if (req.getCustom()) {
       outputs = { ...outputs, id: response.getId() };
     }
-    const pkg = type.split(":")[0] ?? "";
-    const isProvider = type.startsWith("pulumi:providers:");
-    const provider =
-      req.getProvider() !== ""
-        ? translateProviderRef(req.getProvider(), urnOf, job.dryRun)
-        : req.getCustom() && !isProvider && pkg !== "pulumi"
-          ? defaultProviderFor(pkg)
-          : undefined;
+    const provider = providerOf(req.getProvider(), req.getCustom(), type);
     recorded.push({
       urn,
       type,
@@ -198,7 +250,10 @@ async function main(): Promise<void> {
   }
 
   const program = path.resolve(job.programDir, job.main);
-  require(program);
+  // As the Node language host does: a program that exports a function is run by calling it.
+  const exported = require(program) as unknown;
+  const entry = typeof exported === "function" ? exported : (exported as { default?: unknown } | null)?.default;
+  if (typeof entry === "function") await (entry as () => unknown)();
   // Drain the program's registrations until nothing new arrives.
   let seen = -1;
   while (seen !== recorded.length) {

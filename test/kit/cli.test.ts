@@ -11,17 +11,18 @@ import { PackProcess } from "../../kit/engine/analyzer";
 const ROOT = path.join(__dirname, "..", "..");
 const EXPORT = path.join(ROOT, "test", "fixtures", "weak-key-controls.stack-export.json");
 
-let pack: PackProcess;
+let preview: PackProcess;
+let update: PackProcess;
 
 beforeAll(async () => {
-  pack = await PackProcess.start(defaultPackDir());
+  [preview, update] = await Promise.all([PackProcess.start(defaultPackDir()), PackProcess.start(defaultPackDir(), { dryRun: false })]);
 });
 
 afterAll(async () => {
-  await pack.stop();
+  await Promise.all([preview.stop(), update.stop()]);
 });
 
-/** Runs the command with the file's one pack process, or, with `launch`, as a user does. */
+/** Runs the command with the file's pack processes, or, with `launch`, as a user does. */
 async function runWith(launch: boolean, argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
@@ -29,7 +30,7 @@ async function runWith(launch: boolean, argv: string[]) {
     argv,
     (text) => out.push(text),
     (text) => err.push(text),
-    launch ? {} : { pack },
+    launch ? {} : { packs: { preview, update } },
   );
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
@@ -81,8 +82,7 @@ describe("backup-guardrails preview", () => {
 
 describe("backup-guardrails audit", () => {
   it("audits a deployed stack from its export: known values are verified, encrypted secrets are gaps", async () => {
-    // Its own pack: the language host tells a pack it is not a preview when it starts it.
-    const { code, out } = await runWith(true, ["audit", EXPORT, "--json"]);
+    const { code, out } = await run("audit", EXPORT, "--json");
     expect(code).toBe(1);
     const result = JSON.parse(out) as { diagnostics: { policy: string; urn: string; message: string }[] };
     const gaps = result.diagnostics.filter((d) => d.policy === "preview-verification-gaps");
