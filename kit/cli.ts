@@ -89,6 +89,8 @@ function readJson(file: string, what: string): unknown {
   } catch {
     throw new UsageError(`cannot read ${what} ${file}`);
   }
+  // An empty config file configures nothing, as for the CLI.
+  if (what === "policy pack config" && text.trim() === "") return {};
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -43,23 +43,44 @@ function object(value: unknown): JsonObject {
 
 /** Parses the JSON of `pulumi stack export` (deployment version 3). */
 export function readStackExport(document: unknown): EngineView {
+  try {
+    return parseExport(document);
+  } catch (error) {
+    if (error instanceof RangeError) throw new StackExportError("the stack export nests values too deeply to read");
+    throw error;
+  }
+}
+
+const URN = /^urn:pulumi:[^:]*::[^:]*::[^:]+(?::[^:]+)*::.+$/;
+
+function objectOrAbsent(value: unknown, where: string): JsonObject {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) throw new StackExportError(`${where} is not an object`);
+  return object(value);
+}
+
+function parseExport(document: unknown): EngineView {
   const deployment = (document as { deployment?: { resources?: unknown } } | null)?.deployment;
   if (!deployment || !Array.isArray(deployment.resources)) {
     throw new StackExportError("not a `pulumi stack export` file: it has no deployment.resources list");
   }
   const resources: EngineResource[] = [];
+  const seen = new Set<string>();
   for (const [i, raw] of (deployment.resources as unknown[]).entries()) {
     const r = (raw ?? {}) as Record<string, unknown>;
     if (typeof r.urn !== "string" || typeof r.type !== "string") {
       throw new StackExportError(`deployment.resources[${i}] has no urn or type`);
     }
+    if (!URN.test(r.urn)) throw new StackExportError(`deployment.resources[${i}].urn is not a Pulumi URN`);
     if (r.delete === true) continue; // pending deletion: no longer part of the stack
+    if (seen.has(r.urn)) throw new StackExportError(`deployment.resources[${i}] repeats the URN of another resource`);
+    seen.add(r.urn);
     const propertyDependencies: Record<string, string[]> = {};
     for (const [key, urns] of Object.entries((r.propertyDependencies ?? {}) as Record<string, unknown>)) {
       const list = strings(urns);
       if (list.length > 0) propertyDependencies[key] = list;
     }
-    const outputs = object(r.outputs);
+    const outputs = objectOrAbsent(r.outputs, `deployment.resources[${i}].outputs`);
     if (typeof r.id === "string" && r.custom === true) outputs.id = r.id;
     resources.push({
       urn: r.urn,
@@ -67,7 +88,7 @@ export function readStackExport(document: unknown): EngineView {
       name: r.urn.split("::").slice(3).join("::"),
       custom: r.custom === true,
       parent: typeof r.parent === "string" ? r.parent : undefined,
-      inputs: object(r.inputs),
+      inputs: objectOrAbsent(r.inputs, `deployment.resources[${i}].inputs`),
       outputs,
       dependencies: strings(r.dependencies),
       propertyDependencies,

@@ -22,8 +22,13 @@ describe("the reference program against aws-backup-guardrails", () => {
     stack.add(aws.backup.Vault, "backup-vault", { kmsKeyArn: ref(key, "arn") });
     stack.add(aws.backup.Vault, "shortcut-vault", {});
     const result = await runPolicies(policies, stack.view());
-    expect(result.diagnostics.map((d) => [d.policy, d.urn, d.enforcementLevel])).toEqual([
-      ["backup-vault-customer-managed-key", "urn:pulumi:test::fixture::aws:backup/vault:Vault::shortcut-vault", "mandatory"],
+    expect(result.diagnostics.map(({ policy, urn, message }) => ({ policy, urn, message }))).toEqual([
+      {
+        policy: "backup-vault-customer-managed-key",
+        urn: "urn:pulumi:test::fixture::aws:backup/vault:Vault::shortcut-vault",
+        message:
+          "Vault 'shortcut-vault' does not set kmsKeyArn, so it is encrypted with the AWS-managed key alias/aws/backup; set kmsKeyArn to the ARN of a customer-managed aws.kms.Key.",
+      },
     ]);
   });
 });

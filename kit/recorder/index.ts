@@ -24,7 +24,11 @@ interface ProjectFile {
 }
 
 function readYaml(file: string): unknown {
-  return yaml.load(fs.readFileSync(file, "utf8"));
+  try {
+    return yaml.load(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new RecordError(`${file} is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
 }
 
 /** Reads `Pulumi.yaml`: the project's name and its entry point. */
@@ -51,6 +55,32 @@ export function readStackConfig(programDir: string, stack: string, project: stri
     config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
   }
   return config;
+}
+
+/**
+ * ts-node settings for the child: transpile only (the recorder checks behaviour, not
+ * types), and, for a program with no tsconfig.json of its own, the compiler options
+ * Pulumi's language host uses by default.
+ */
+function typeScriptEnvironment(programDir: string): Record<string, string> {
+  const env: Record<string, string> = { TS_NODE_TRANSPILE_ONLY: "true" };
+  if (!fs.existsSync(path.join(programDir, "tsconfig.json"))) {
+    env.TS_NODE_SKIP_PROJECT = "true";
+    env.TS_NODE_COMPILER_OPTIONS = JSON.stringify({
+      target: "ES2020",
+      module: "commonjs",
+      moduleResolution: "node",
+      esModuleInterop: true,
+    });
+  }
+  return env;
+}
+
+/** The program's own error, without the recorder's stack frames. */
+function programError(stderr: string): string | undefined {
+  const lines = stderr.split("\n").map((line) => line.trimEnd());
+  const message = lines.find((line) => /^(\w*Error|TSError|Error)\b|error TS\d+/.test(line.trim()));
+  return message?.trim() ?? lines.find((line) => line.trim() !== "")?.trim();
 }
 
 function entryPoint(programDir: string, main: string | undefined): string {
@@ -87,9 +117,10 @@ export async function recordProgram(programDir: string, options: RecordOptions =
       execFile(
         process.execPath,
         ["-r", tsNode, childScript, path.join(work, "job.json")],
-        { cwd: dir, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
+        { cwd: dir, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...typeScriptEnvironment(dir) } },
         (error, _stdout, stderr) => {
-          if (error) reject(new RecordError(`Recording ${programDir} failed:\n${stderr.trim() || error.message}`));
+          if (error)
+            reject(new RecordError(`the program in ${programDir} failed under Pulumi's mocks: ${programError(stderr) ?? error.message}`));
           else resolve();
         },
       );

@@ -42,6 +42,16 @@ describe("example programs through the pack process", () => {
     expect({ exitCode, diagnostics: sortDiagnostics(result.diagnostics) }).toEqual(expected);
   });
 
+  it("gives the same verdicts whatever order the engine sends the resources in", async () => {
+    for (const dir of dirs) {
+      const view = await recordProgram(dir);
+      const [root, ...rest] = view.resources;
+      const reordered = { ...view, resources: [root!, ...rest.reverse()] };
+      const [inOrder, reversed] = [await analyzeView(pack, view), await analyzeView(pack, reordered)];
+      expect(sortDiagnostics(reversed.diagnostics)).toEqual(sortDiagnostics(inOrder.diagnostics));
+    }
+  });
+
   it("the compliant reference program has no diagnostics at all, in preview and in an update", async () => {
     const reference = dirs.find((dir) => path.basename(dir) === "reference")!;
     for (const mode of ["preview", "known"] as const) {

@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { defaultPackDir, main, parseArgs } from "../../kit/cli";
 import { PackProcess } from "../../kit/engine/analyzer";
+import { sortDiagnostics, type Expected, type ExpectedDiagnostic } from "../../scripts/preview-examples";
 
 const ROOT = path.join(__dirname, "..", "..");
 const EXPORT = path.join(ROOT, "test", "fixtures", "weak-key-controls.stack-export.json");
@@ -37,6 +38,10 @@ async function runWith(launch: boolean, argv: string[]) {
 
 const run = (...argv: string[]) => runWith(false, argv);
 
+function expected(file: string): Expected {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8")) as Expected;
+}
+
 function tempFile(name: string, content: string): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bg-cli-")), name);
   fs.writeFileSync(file, content);
@@ -51,23 +56,28 @@ describe("backup-guardrails preview", () => {
     expect(out).toContain("0 mandatory, 0 advisory");
   });
 
-  it("exits 1 with JSON diagnostics when a mandatory policy fails", async () => {
+  it("exits 1 with exactly the example's expected diagnostics as JSON when a mandatory policy fails", async () => {
     const { code, out } = await run("preview", path.join(ROOT, "examples", "provider-managed-keys"), "--json");
     expect(code).toBe(1);
-    const result = JSON.parse(out) as { failed: boolean; diagnostics: { policy: string; urn: string; enforcementLevel: string }[] };
+    const result = JSON.parse(out) as { failed: boolean; diagnostics: ExpectedDiagnostic[] };
     expect(result.failed).toBe(true);
-    expect(result.diagnostics.map((d) => [d.policy, d.urn.split("::").pop(), d.enforcementLevel]).sort()).toEqual([
-      ["backup-bucket-customer-managed-key", "fail-bucket-sse-s3", "mandatory"],
-      ["backup-vault-customer-managed-key", "fail-air-gapped-vault-aws-owned-key", "mandatory"],
-      ["backup-vault-customer-managed-key", "fail-vault-aws-managed-key", "mandatory"],
-    ]);
+    expect(sortDiagnostics(result.diagnostics)).toEqual(expected("examples/provider-managed-keys/expected.json").diagnostics);
   });
 
-  it("applies a --policy-pack-config file: advisory levels let the preview pass", async () => {
+  it("applies a --policy-pack-config file: with every level advisory the same findings let the preview pass", async () => {
     const config = tempFile("config.json", JSON.stringify({ all: "advisory" }));
-    const { code, out } = await run("preview", path.join(ROOT, "examples", "provider-managed-keys"), "--policy-pack-config", config);
+    const { code, out } = await run(
+      "preview",
+      path.join(ROOT, "examples", "provider-managed-keys"),
+      "--policy-pack-config",
+      config,
+      "--json",
+    );
     expect(code).toBe(0);
-    expect(out).toContain("0 mandatory, 3 advisory");
+    const result = JSON.parse(out) as { diagnostics: ExpectedDiagnostic[] };
+    expect(sortDiagnostics(result.diagnostics)).toEqual(
+      expected("examples/provider-managed-keys/expected.json").diagnostics.map((d) => ({ ...d, enforcementLevel: "advisory" })),
+    );
   });
 
   it("exits 2 with a message naming the policy and field on invalid policy configuration", async () => {
@@ -83,23 +93,10 @@ describe("backup-guardrails preview", () => {
 describe("backup-guardrails audit", () => {
   it("audits a deployed stack from its export: known values are verified, encrypted secrets are gaps", async () => {
     const { code, out } = await run("audit", EXPORT, "--json");
-    expect(code).toBe(1);
-    const result = JSON.parse(out) as { diagnostics: { policy: string; urn: string; message: string }[] };
-    const gaps = result.diagnostics.filter((d) => d.policy === "preview-verification-gaps");
-    expect(gaps).toEqual([
-      {
-        policy: "preview-verification-gaps",
-        urn: "urn:pulumi:dev::weak-key-controls::aws:kms/key:Key::fail-weak-bucket-key",
-        enforcementLevel: "advisory",
-        severity: "low",
-        message:
-          "Key 'fail-weak-bucket-key': 1 control could not be verified from the stack state:\n- backup-key-policy-restricted: the key policy is unknown in the stack state (an encrypted secret).",
-      },
-    ]);
-    expect(result.diagnostics.filter((d) => d.policy === "backup-key-policy-restricted").map((d) => d.urn.split("::").pop())).toEqual([
-      "fail-weak-vault-key",
-      "fail-weak-vault-key",
-    ]);
+    const result = JSON.parse(out) as { diagnostics: ExpectedDiagnostic[] };
+    expect({ exitCode: code, diagnostics: sortDiagnostics(result.diagnostics) }).toEqual(
+      expected("test/fixtures/weak-key-controls.audit-expected.json"),
+    );
   });
 });
 
@@ -134,6 +131,33 @@ describe("bad usage and bad input exit 2", () => {
       out: "",
       err: `error: ${empty} has no Pulumi.yaml: not a Pulumi project directory.`,
     });
+  });
+
+  it("says what failed in a program, a project file or an export, without a stack trace", async () => {
+    const throws = path.join(ROOT, "test", "fixtures", "programs", "throws");
+    expect(await run("preview", throws)).toEqual({
+      code: 2,
+      out: "",
+      err: `error: the program in ${throws} failed under Pulumi's mocks: Error: the program could not read its settings`,
+    });
+    const badYaml = fs.mkdtempSync(path.join(os.tmpdir(), "bg-yaml-"));
+    fs.writeFileSync(path.join(badYaml, "Pulumi.yaml"), "name: [unclosed");
+    expect((await run("preview", badYaml)).err).toMatch(/^error: .*Pulumi\.yaml is not valid YAML: /);
+    const python = fs.mkdtempSync(path.join(os.tmpdir(), "bg-python-"));
+    fs.writeFileSync(path.join(python, "Pulumi.yaml"), "name: py\nruntime: python\n");
+    expect((await run("preview", python)).err).toBe(
+      `error: ${path.join(python, "Pulumi.yaml")}: only nodejs programs can be recorded (runtime is python).`,
+    );
+    const exportOf = (resources: unknown[]) => tempFile("export.json", JSON.stringify({ deployment: { resources } }));
+    const key = { urn: "urn:pulumi:prod::shop::aws:kms/key:Key::key", type: "aws:kms/key:Key", custom: true };
+    expect((await run("audit", exportOf([key, key]))).err).toBe("error: deployment.resources[1] repeats the URN of another resource");
+    expect((await run("audit", exportOf([{ ...key, urn: "garbage" }]))).err).toBe("error: deployment.resources[0].urn is not a Pulumi URN");
+    expect((await run("audit", exportOf([{ ...key, outputs: [1] }]))).err).toBe("error: deployment.resources[0].outputs is not an object");
+  });
+
+  it("takes an empty policy pack config file as no configuration", async () => {
+    const { code } = await run("preview", path.join(ROOT, "examples", "reference"), "--policy-pack-config", tempFile("config.json", ""));
+    expect(code).toBe(0);
   });
 
   it("parses flags in either form", () => {

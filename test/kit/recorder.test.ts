@@ -4,7 +4,10 @@
  * with JSON-encoded inputs, flattened secrets, edges, and unknown computed outputs.
  */
 import * as path from "path";
+import type { Policy } from "@pulumi/policy";
+import { runPolicies } from "../../kit/inProcess";
 import { recordProgram } from "../../kit/recorder";
+import { policies } from "../../policy-pack/policies";
 import { UNKNOWN_SENTINEL, type EngineView } from "../../kit/view";
 
 const PROGRAM = path.join(__dirname, "..", "fixtures", "programs", "components");
@@ -31,6 +34,8 @@ describe("recordProgram", () => {
         "acme:platform:Platform$aws:kms/key:Key::platform-key",
         "acme:platform:Platform$acme:backup:Store::platform-store",
         "acme:platform:Platform$acme:backup:Store$aws:backup/vault:Vault::platform-store-vault",
+        "aws:kms/key:Key::existing-key",
+        "aws:backup/vault:Vault::existing-key-vault",
       ]
         .map((tail) => prefix + tail)
         .sort(),
@@ -65,6 +70,21 @@ describe("recordProgram", () => {
     expect(vault.propertyDependencies).toEqual({ kmsKeyArn: [`${prefix}acme:platform:Platform$aws:kms/key:Key::platform-key`] });
     expect(vault.inputs.kmsKeyArn).toBe(UNKNOWN_SENTINEL);
     expect(byName(known, "platform-store-vault").inputs.kmsKeyArn).toMatch(/^arn:aws:kms:eu-west-1:123456789012:key\/[0-9a-f-]{36}$/);
+  });
+
+  it("records a resource the program reads as external, with known outputs, and edges to it", async () => {
+    const key = byName(preview, "existing-key");
+    expect(key.external).toBe(true);
+    expect(key.outputs.id).toBe("1234abcd-12ab-34cd-56ef-1234567890ab");
+    expect(key.outputs.arn).toMatch(/^arn:aws:kms:eu-west-1:123456789012:key\//);
+    expect(byName(preview, "existing-key-vault").propertyDependencies).toEqual({ kmsKeyArn: [key.urn] });
+    const result = await runPolicies(policies as readonly Policy[], preview);
+    expect(result.diagnostics.filter((d) => d.urn.endsWith("::existing-key-vault"))).toEqual([]);
+  });
+
+  it("runs a program that exports a function, as the language host does", async () => {
+    const view = await recordProgram(path.join(__dirname, "..", "fixtures", "programs", "function-export"));
+    expect(view.resources.map((r) => r.urn)).toContain("urn:pulumi:dev::function-export::aws:backup/vault:Vault::late-vault");
   });
 
   it("makes every output the program did not set unknown in preview, and none in an update", () => {
