@@ -166,6 +166,8 @@ export class PackProcess {
     const dir = path.resolve(packDir);
     let runner: string;
     try {
+      // As the CLI's `pulumi-analyzer-policy` script does: `require.resolve` from the pack
+      // directory, so a pack whose dependencies are hoisted (npm workspaces) runs too.
       runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
     } catch {
       throw new PackLaunchError(`${dir} has no @pulumi/pulumi installed: run npm install in the pack directory.`);
