@@ -149,31 +149,8 @@ async function main(): Promise<void> {
   };
 
   const monitor = settings.getMonitor();
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: RegisterRequest, callback: Callback) =>
-    register(req, (err, response) => {
-      if (!err && response) {
-        try {
-          recordOne(req, response);
-        } catch (recordError) {
-          return callback(recordError);
-        }
-      }
-      callback(err, response);
-    });
-
-  const read = monitor.readResource.bind(monitor);
-  monitor.readResource = (req: ReadRequest, callback: ReadCallback) =>
-    read(req, (err, response) => {
-      if (!err && response) {
-        try {
-          recordRead(req, response);
-        } catch (recordError) {
-          return callback(recordError);
-        }
-      }
-      callback(err, response);
-    });
+  monitor.registerResource = intercept(monitor.registerResource.bind(monitor), recordOne);
+  monitor.readResource = intercept(monitor.readResource.bind(monitor), recordRead);
 
   function engineUrnOf(type: string, name: string, mockParent: string, mockUrn: string): { urn: string; parent: string } {
     const parent = mockParent ? urnOf(mockParent) : stackUrn;
@@ -283,6 +260,24 @@ async function main(): Promise<void> {
     resources: ordered,
   };
   fs.writeFileSync(job.output, JSON.stringify(view, null, 1));
+}
+
+/** Wraps a mock monitor call so that each successful answer is recorded first. */
+function intercept<Req, Res>(
+  call: (req: Req, callback: (err: unknown, response?: Res) => void) => unknown,
+  record: (req: Req, response: Res) => void,
+): (req: Req, callback: (err: unknown, response?: Res) => void) => unknown {
+  return (req, callback) =>
+    call(req, (err, response) => {
+      if (!err && response) {
+        try {
+          record(req, response);
+        } catch (recordError) {
+          return callback(recordError);
+        }
+      }
+      callback(err, response);
+    });
 }
 
 function translateProviderRef(reference: string, urnOf: (urn: string) => string, dryRun: boolean): string {

@@ -143,6 +143,28 @@ function readConfig<C>(name: string, fields: ConfigFields<C>, raw: unknown, repo
   }
 }
 
+/**
+ * Runs a rule on one resource's inputs in Analyze and reports its violations (the
+ * engine attributes them to that resource); `undefined` when the rule does not apply
+ * to the resource or its configuration is invalid (already reported).
+ */
+function checkInputs<C>(
+  name: string,
+  fields: ConfigFields<WithExemptions<C>>,
+  rule: ResourceRule<C>,
+  args: ResourceValidationArgs,
+  report: ReportViolation,
+): { outcomes: readonly Outcome[]; gaps: Gap[] } | undefined {
+  if (!rule.resourceTypes.has(args.type)) return undefined;
+  const config = readConfig(name, fields, args.getConfig(), report);
+  if (!config) return undefined;
+  const resource = indexResource(args);
+  const outcomes = evaluate(() => rule.check(resource, { config }));
+  const { violations, gaps } = judge(name, resource, config, outcomes, new Date());
+  for (const violation of violations) report(violation.message);
+  return { outcomes, gaps };
+}
+
 /** A policy of this pack, with the metadata the docs are rendered from. */
 export type BackupStackPolicy = StackValidationPolicy &
   Partial<Pick<ResourceValidationPolicy, "validateResource">> & {
@@ -167,15 +189,11 @@ export function defineStackPolicy<C>(meta: PolicyMetadata<C>, rule: StackRule<C>
     ...(inputs && {
       inputTypes: inputs.resourceTypes,
       validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-        if (!inputs.resourceTypes.has(args.type)) return;
-        const config = readConfig(meta.name, fields, args.getConfig(), report);
-        if (!config) return;
-        const resource = indexResource(args);
-        const outcomes = evaluate(() => inputs.check(resource, { config }));
-        if (outcomes.length === 0) return;
-        const { violations } = judge(meta.name, resource, config, outcomes, new Date());
-        for (const violation of violations) report(violation.message);
-        ledger.recordJudgedByInputs(args.stackTags, meta.name, resource.urn);
+        // What the inputs leave open (no outcome, or only unknowns) the stack check settles.
+        const checked = checkInputs(meta.name, fields, inputs, args, report);
+        if (checked?.outcomes.some((outcome) => outcome.status !== "unverifiable")) {
+          ledger.recordJudgedByInputs(args.stackTags, meta.name, args.urn);
+        }
       },
     }),
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
@@ -220,14 +238,8 @@ export function defineResourcePolicy<C>(meta: PolicyMetadata<C>, rule: ResourceR
     area: meta.area,
     resourceTypes: rule.resourceTypes,
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-      if (!rule.resourceTypes.has(args.type)) return;
-      const config = readConfig(meta.name, fields, args.getConfig(), report);
-      if (!config) return;
-      const resource = indexResource(args);
-      const outcomes = evaluate(() => rule.check(resource, { config }));
-      const { violations, gaps } = judge(meta.name, resource, config, outcomes, new Date());
-      for (const violation of violations) report(violation.message);
-      ledger.recordResourceRun(args.stackTags, meta.name, resource.urn, gaps);
+      const checked = checkInputs(meta.name, fields, rule, args, report);
+      if (checked) ledger.recordResourceRun(args.stackTags, meta.name, args.urn, checked.gaps);
     },
   };
 }
