@@ -1,5 +1,6 @@
-import { backupBuckets, bucketAttachments, replicationDestinations, type BackupBucketConfig } from "./buckets";
+import { backupBuckets, bucketAttachments, bucketEncryption, replicationDestinations, type BackupBucketConfig } from "./buckets";
 import { resolveKeyReference, stackKeysBehind } from "./keys";
+import { unverifiable, type Outcome } from "./outcome";
 import { describe, type IndexedResource, type StackIndex } from "./stackIndex";
 import {
   AIR_GAPPED_VAULT,
@@ -44,6 +45,73 @@ function keysOf(
 }
 
 /**
+ * The stack keys a bucket's default encryption (split or inline) and replication name,
+ * by what they do for it. While a block is unknown, its edges still name the keys.
+ */
+function keysOfBucket(index: StackIndex, bucket: IndexedResource): Map<string, IndexedResource[]> {
+  const encrypts = `encrypts ${describe(bucket)}`;
+  const out = new Map<string, IndexedResource[]>([[encrypts, []]]);
+  const keys = out.get(encrypts)!;
+  for (const config of bucketAttachments(index, S3_BUCKET_ENCRYPTION).get(bucket.urn) ?? []) {
+    const rules = listField(config.props.rules);
+    const literals =
+      rules.state === "known" ? rules.value.map((rule) => getPath(rule, ["applyServerSideEncryptionByDefault", "kmsMasterKeyId"])) : [];
+    keys.push(...keysOf(index, config, "rules", literals));
+  }
+  for (const rule of bucketEncryption(index, bucket) ?? []) {
+    if (rule.source === bucket) keys.push(...keysOf(index, bucket, rule.edgeProperty, [rule.key]));
+  }
+  keys.push(
+    ...keysOf(index, bucket, "serverSideEncryptionConfiguration", []),
+    ...keysOf(index, bucket, "serverSideEncryptionConfigurations", []),
+  );
+  const replicas = `encrypts the replicas of ${describe(bucket)}`;
+  out.set(replicas, []);
+  for (const destination of replicationDestinations(index, bucket)) {
+    out.get(replicas)!.push(...keysOf(index, destination.source, destination.edgeProperty, [destination.replicaKey]));
+  }
+  return out;
+}
+
+/**
+ * Keys that encrypt only buckets whose tags are unknown during preview: whether they
+ * are backup keys cannot be decided, so the key controls report them as gaps.
+ */
+export function undecidedKeys(
+  index: StackIndex,
+  buckets: BackupBucketConfig,
+): ReadonlyMap<string, { key: IndexedResource; bucket: IndexedResource }> {
+  return index.memo(`undecidedKeys:${JSON.stringify(buckets)}`, () => {
+    const decided = backupKeys(index, buckets);
+    const out = new Map<string, { key: IndexedResource; bucket: IndexedResource }>();
+    for (const bucket of backupBuckets(index, buckets).undecidable) {
+      for (const keys of keysOfBucket(index, bucket).values()) {
+        for (const key of keys) if (!decided.has(key.urn) && !out.has(key.urn)) out.set(key.urn, { key, bucket });
+      }
+    }
+    return out;
+  });
+}
+
+/** The keys a key control looks at: backup keys (only direct ones for `direct`), then undecided ones. */
+export function keySubjects(index: StackIndex, buckets: BackupBucketConfig, direct: boolean): IndexedResource[] {
+  const keys = [...backupKeys(index, buckets).values()].filter((entry) => !direct || entry.direct).map((entry) => entry.key);
+  return [...keys, ...[...undecidedKeys(index, buckets).values()].map((entry) => entry.key)];
+}
+
+/** The gap of a key whose role as a backup key is undecided, if it is one. */
+export function undecidedKeyOutcome(index: StackIndex, buckets: BackupBucketConfig, key: IndexedResource): Outcome | undefined {
+  const undecided = undecidedKeys(index, buckets).get(key.urn);
+  return (
+    undecided &&
+    unverifiable(
+      "(backup key)",
+      `it encrypts ${describe(undecided.bucket)}, whose tags are unknown ${index.unknownWhen}, so whether it is a backup key cannot be decided`,
+    )
+  );
+}
+
+/**
  * Every backup key of the stack: keys of vaults and air-gapped vaults, default
  * encryption keys of backup buckets, replica keys of their replication, and the
  * primaries of backup replica keys. Every key a key property was computed from counts,
@@ -67,26 +135,8 @@ export function backupKeys(index: StackIndex, buckets: BackupBucketConfig): Read
     for (const vault of index.ofType(AIR_GAPPED_VAULT)) {
       add(keysOf(index, vault, "encryptionKeyArn", [vault.props.encryptionKeyArn]), `encrypts ${describe(vault)}`);
     }
-    const encryptions = bucketAttachments(index, S3_BUCKET_ENCRYPTION);
     for (const { bucket } of backupBuckets(index, buckets).byUrn.values()) {
-      for (const config of encryptions.get(bucket.urn) ?? []) {
-        const rules = listField(config.props.rules);
-        const literals =
-          rules.state === "known" ? rules.value.map((rule) => getPath(rule, ["applyServerSideEncryptionByDefault", "kmsMasterKeyId"])) : [];
-        add(keysOf(index, config, "rules", literals), `encrypts ${describe(bucket)}`);
-      }
-      const inline = getPath(bucket.props.serverSideEncryptionConfiguration, [
-        "rule",
-        "applyServerSideEncryptionByDefault",
-        "kmsMasterKeyId",
-      ]);
-      add(keysOf(index, bucket, "serverSideEncryptionConfiguration", [inline]), `encrypts ${describe(bucket)}`);
-      for (const destination of replicationDestinations(index, bucket)) {
-        add(
-          keysOf(index, destination.source, destination.edgeProperty, [destination.replicaKey]),
-          `encrypts the replicas of ${describe(bucket)}`,
-        );
-      }
+      for (const [use, keys] of keysOfBucket(index, bucket)) add(keys, use);
     }
     for (const { key } of [...uses.values()]) {
       if (!REPLICA_KEYS.has(key.type)) continue;
@@ -94,11 +144,6 @@ export function backupKeys(index: StackIndex, buckets: BackupBucketConfig): Read
     }
     return uses;
   });
-}
-
-/** The backup keys a control about a key's own policy, state or deletion applies to. */
-export function directBackupKeys(index: StackIndex, buckets: BackupBucketConfig): IndexedResource[] {
-  return [...backupKeys(index, buckets).values()].filter((entry) => entry.direct).map((entry) => entry.key);
 }
 
 /** `Key 'backup' (encrypts Vault 'payments')`: how messages name a backup key. */

@@ -2,7 +2,7 @@ import { parseArn } from "./arn";
 import { globMatches } from "./glob";
 import type { IndexedResource, StackIndex } from "./stackIndex";
 import { S3_BUCKET, S3_BUCKET_ENCRYPTION, S3_BUCKET_REPLICATION, type TypeSet } from "./types";
-import { getPath, isObject, isUnknown, jsonField, listField, stringField, stringMapField, type Value } from "./values";
+import { expandPath, getPath, isUnknown, jsonField, listField, stringField, stringMapField, type Value } from "./values";
 
 /** Which S3 buckets hold backups (shared by every policy that looks at backup buckets). */
 export interface BackupBucketConfig {
@@ -149,21 +149,40 @@ export function replicationDestinations(index: StackIndex, bucket: IndexedResour
       });
     });
   }
-  const inlineRules = listField(getPath(bucket.props.replicationConfiguration, ["rules"]));
-  if (inlineRules.state === "known") {
-    inlineRules.value.forEach((rule, i) => {
-      const destination = getPath(rule, ["destination"]);
+  for (const shape of INLINE_REPLICATION) {
+    const destinations = expandPath(bucket.props[shape.property], [...shape.configSteps, ...shape.destinationSteps], shape.property);
+    if (destinations === "unknown") continue;
+    for (const destination of destinations) {
       out.push({
         source: bucket,
-        buckets: destinationBuckets(index, bucket, "replicationConfiguration", getPath(destination, ["bucket"]), bucket),
-        replicaKeyProperty: `replicationConfiguration.rules[${i}].destination.replicaKmsKeyId`,
-        replicaKey: getPath(destination, ["replicaKmsKeyId"]),
-        edgeProperty: "replicationConfiguration",
+        buckets: destinationBuckets(index, bucket, shape.property, getPath(destination.value, ["bucket"]), bucket),
+        replicaKeyProperty: `${destination.path}.replicaKmsKeyId`,
+        replicaKey: getPath(destination.value, ["replicaKmsKeyId"]),
+        edgeProperty: shape.property,
       });
-    });
+    }
   }
   return out;
 }
+
+/**
+ * The inline replication blocks of the bucket tokens: `Bucket` has one
+ * `replicationConfiguration` with `rules[].destination`; the deprecated `BucketV2` has
+ * lists, `replicationConfigurations[].rules[].destinations[]`.
+ */
+export const INLINE_REPLICATION = [
+  { property: "replicationConfiguration", configSteps: [], destinationSteps: ["rules", "[]", "destination"] },
+  { property: "replicationConfigurations", configSteps: ["[]"], destinationSteps: ["rules", "[]", "destinations", "[]"] },
+] as const;
+
+/** `Bucket`'s `serverSideEncryptionConfiguration.rule…` and `BucketV2`'s lists of the same. */
+const INLINE_ENCRYPTION = [
+  { property: "serverSideEncryptionConfiguration", steps: ["rule", "applyServerSideEncryptionByDefault"] },
+  {
+    property: "serverSideEncryptionConfigurations",
+    steps: ["[]", "rules", "[]", "applyServerSideEncryptionByDefaults", "[]"],
+  },
+] as const;
 
 /** Why a bucket counts as a backup bucket. */
 export interface BackupBucket {
@@ -248,22 +267,24 @@ export function bucketEncryption(index: StackIndex, bucket: IndexedResource): Bu
     }
     return out;
   }
-  const inline = bucket.props.serverSideEncryptionConfiguration;
-  if (isUnknown(inline)) {
-    // Unknown without an edge: the provider computes it because the program left it unset.
-    return index.leftToProvider(bucket, "serverSideEncryptionConfiguration") ? [] : undefined;
+  const out: BucketEncryption[] = [];
+  for (const shape of INLINE_ENCRYPTION) {
+    const reached = expandPath(bucket.props[shape.property], shape.steps, shape.property);
+    if (reached === "unknown") {
+      // Unknown without an edge: the provider computes it because the program left it unset.
+      if (index.leftToProvider(bucket, shape.property)) continue;
+      return undefined;
+    }
+    for (const byDefault of reached) {
+      out.push({
+        source: bucket,
+        algorithmProperty: `${byDefault.path}.sseAlgorithm`,
+        keyProperty: `${byDefault.path}.kmsMasterKeyId`,
+        edgeProperty: shape.property,
+        algorithm: getPath(byDefault.value, ["sseAlgorithm"]),
+        key: getPath(byDefault.value, ["kmsMasterKeyId"]),
+      });
+    }
   }
-  if (!isObject(inline)) return [];
-  const byDefault = getPath(inline, ["rule", "applyServerSideEncryptionByDefault"]);
-  const base = "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault";
-  return [
-    {
-      source: bucket,
-      algorithmProperty: `${base}.sseAlgorithm`,
-      keyProperty: `${base}.kmsMasterKeyId`,
-      edgeProperty: "serverSideEncryptionConfiguration",
-      algorithm: getPath(byDefault, ["sseAlgorithm"]),
-      key: getPath(byDefault, ["kmsMasterKeyId"]),
-    },
-  ];
+  return out;
 }

@@ -17,10 +17,24 @@ export interface Statement {
   readonly actions: readonly string[];
   readonly notActions: readonly string[];
   readonly hasCondition: boolean;
-  /** Condition keys, lower-cased (`kms:calleraccount`, `aws:principalarn`, …). */
+  /**
+   * Condition keys that restrict who may call, lower-cased: those under an operator that
+   * requires a match (`StringEquals`, `ArnLike`, …) with no wildcard-only value. Negated
+   * operators, `Null`, `…IfExists` and `ForAllValues:` can be satisfied by anyone.
+   */
   readonly conditionKeys: readonly string[];
-  /** Values the Condition allows for `aws:PrincipalArn`: the only callers it lets through. */
-  readonly principalArnCondition: readonly string[];
+  /**
+   * The callers a restricting `aws:PrincipalArn` condition names, or `undefined` when it
+   * names none (no such condition, or a pattern that matches more than named principals).
+   */
+  readonly principalArnCondition: readonly string[] | undefined;
+}
+
+/** Whether a condition operator requires the key to match one of its values. */
+function restricts(operator: string): boolean {
+  const name = operator.replace(/^ForAnyValue:/i, "");
+  if (/^ForAllValues:/i.test(name) || /IfExists$/i.test(name) || /^Null$/i.test(name)) return false;
+  return /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|Bool|NumericEquals|IpAddress)$/i.test(name);
 }
 
 /**
@@ -88,13 +102,17 @@ function parseStatement(raw: Value, position: number): Statement | string {
   if (!actions || !notActions) return `statement ${label} has a malformed Action or NotAction`;
   const condition = getPath(raw, ["Condition"]);
   const conditionKeys: string[] = [];
-  const principalArnCondition: string[] = [];
+  let principalArnCondition: string[] | undefined;
   if (isObject(condition)) {
-    for (const operator of Object.values(condition)) {
-      if (!isObject(operator)) continue;
-      for (const [key, values] of Object.entries(operator)) {
+    for (const [operator, entries] of Object.entries(condition)) {
+      if (!isObject(entries) || !restricts(operator)) continue;
+      for (const [key, raw] of Object.entries(entries)) {
+        const values = strings(raw) ?? [];
+        if (values.length === 0 || values.some((value) => value === "*")) continue;
         conditionKeys.push(key.toLowerCase());
-        if (key.toLowerCase() === "aws:principalarn") principalArnCondition.push(...(strings(values) ?? []));
+        if (key.toLowerCase() === "aws:principalarn" && !values.some((value) => /[*?]/.test(value))) {
+          principalArnCondition = [...(principalArnCondition ?? []), ...values];
+        }
       }
     }
   }

@@ -1,8 +1,8 @@
 import { parseArn } from "./arn";
-import { backupBuckets, bucketAttachments, type BackupBucketConfig } from "./buckets";
+import { backupBuckets, bucketAttachments, INLINE_REPLICATION, type BackupBucketConfig } from "./buckets";
 import type { IndexedResource, StackIndex } from "./stackIndex";
 import { BACKUP_SELECTION, IAM_IDENTITY, IAM_ROLE, RESTORE_TESTING_SELECTION, S3_BUCKET_REPLICATION } from "./types";
-import { getPath, stringField, type Value } from "./values";
+import { expandPath, getPath, stringField, type Value } from "./values";
 
 /** How principals written in policies find the IAM roles, users and groups of the stack. */
 interface IdentityLookup {
@@ -103,8 +103,12 @@ export function backupIdentities(index: StackIndex, buckets: BackupBucketConfig)
       for (const replication of replications.get(bucket.urn) ?? []) {
         add(roleReferredTo(index, replication, "role", replication.props.role), bucket);
       }
-      const inlineRole = getPath(bucket.props.replicationConfiguration, ["role"]);
-      if (inlineRole !== undefined) add(roleReferredTo(index, bucket, "replicationConfiguration", inlineRole), bucket);
+      for (const shape of INLINE_REPLICATION) {
+        const configs = expandPath(bucket.props[shape.property], shape.configSteps, shape.property);
+        const byEdge = index.dependenciesOf(bucket, shape.property, IAM_ROLE);
+        if (configs === "unknown") byEdge.forEach((role) => add(role, bucket));
+        else for (const config of configs) add(roleReferredTo(index, bucket, shape.property, getPath(config.value, ["role"])), bucket);
+      }
     }
     return out;
   });

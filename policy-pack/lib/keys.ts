@@ -60,20 +60,26 @@ function keysByLiteral(index: StackIndex): ReadonlyMap<string, IndexedResource> 
   });
 }
 
-/** The stack's KMS keys by every literal that names them, aliases' names and ARNs included. */
-function stackKeysByLiteral(index: StackIndex): ReadonlyMap<string, IndexedResource> {
-  return index.memo("stackKeysByLiteral", () => {
-    const byLiteral = new Map(keysByLiteral(index));
+/** The stack's aliases by their name and ARN. */
+function aliasesByLiteral(index: StackIndex): ReadonlyMap<string, IndexedResource> {
+  return index.memo("aliasesByLiteral", () => {
+    const byLiteral = new Map<string, IndexedResource>();
     for (const alias of index.ofType(KMS_ALIAS)) {
-      const target = aliasTargets(index, alias)[0];
-      if (!target) continue;
       for (const property of ["name", "arn"]) {
         const value = alias.props[property];
-        if (typeof value === "string" && value !== "") byLiteral.set(value, target);
+        if (typeof value === "string" && value !== "") byLiteral.set(value, alias);
       }
     }
     return byLiteral;
   });
+}
+
+/** What an alias of the stack resolves to: a stack key, or the literal key it targets. */
+function aliasReference(index: StackIndex, alias: IndexedResource): KeyReference | undefined {
+  const key = aliasTargets(index, alias)[0];
+  if (key) return { kind: "stack-key", key };
+  const target = alias.props.targetKeyId;
+  return typeof target === "string" && target !== "" ? classifyKeyLiteral(target) : undefined;
 }
 
 /** The stack keys an alias points to: by its `targetKeyId` edge, or by a literal naming a stack key. */
@@ -116,12 +122,14 @@ export function resolveKeyReference(
   if (keys.length > 0) return { kind: "stack-key", key: keys[0]! };
   // An alias of the stack whose target is a literal: the target decides.
   for (const alias of index.dependenciesOf(referrer, property, KMS_ALIAS)) {
-    const target = alias.props.targetKeyId;
-    if (typeof target === "string" && target !== "") return classifyKeyLiteral(target);
+    const reference = aliasReference(index, alias);
+    if (reference) return reference;
   }
-  if (literal) {
-    const named = typeof value === "string" ? stackKeysByLiteral(index).get(value) : undefined;
-    return named ? { kind: "stack-key", key: named } : literal;
+  if (literal && typeof value === "string") {
+    const key = keysByLiteral(index).get(value);
+    if (key) return { kind: "stack-key", key };
+    const alias = aliasesByLiteral(index).get(value);
+    return (alias && aliasReference(index, alias)) ?? literal;
   }
   if (value === undefined || value === null || value === "") return { kind: "omitted" };
   if (isUnknown(value)) {

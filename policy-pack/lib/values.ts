@@ -215,3 +215,32 @@ export function jsonField(value: Value | undefined): Field<Value> {
   }
   return { state: "invalid", found: describeType(value) };
 }
+
+/** One object reached by `expandPath`, with the path to it as the user writes it. */
+export interface Reached {
+  readonly path: string;
+  readonly value: Value;
+}
+
+/**
+ * Follows `steps` from `value`, fanning out over every item of a list at each `"[]"`
+ * step: `expandPath(props.x, ["[]", "rules", "[]"], "x")` reaches `x[0].rules[1]`, …
+ * Returns `"unknown"` when an unknown lies on the way; absent steps reach nothing.
+ */
+export function expandPath(value: Value | undefined, steps: readonly string[], prefix: string): Reached[] | "unknown" {
+  if (isUnknown(value)) return "unknown";
+  if (value === undefined || value === null) return [];
+  const [step, ...rest] = steps;
+  if (step === undefined) return [{ path: prefix, value }];
+  if (step === "[]") {
+    if (!Array.isArray(value)) return [];
+    const out: Reached[] = [];
+    for (const [i, item] of value.entries()) {
+      const reached = expandPath(item, rest, `${prefix}[${i}]`);
+      if (reached === "unknown") return reached;
+      out.push(...reached);
+    }
+    return out;
+  }
+  return isObject(value) ? expandPath(value[step], rest, `${prefix}.${step}`) : [];
+}

@@ -20,7 +20,7 @@ describe("IAM policy documents", () => {
       notActions: [],
       hasCondition: false,
       conditionKeys: [],
-      principalArnCondition: [],
+      principalArnCondition: undefined,
     });
   });
 

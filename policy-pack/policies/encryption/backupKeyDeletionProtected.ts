@@ -1,4 +1,4 @@
-import { backupKeys, describeBackupKey, directBackupKeys } from "../../lib/backupKeys";
+import { backupKeys, describeBackupKey, keySubjects, undecidedKeyOutcome } from "../../lib/backupKeys";
 import { backupBucketFields, integerField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
@@ -31,8 +31,10 @@ export const backupKeyDeletionProtected = defineStackPolicy(
     },
   },
   {
-    subjects: ({ index, config }) => directBackupKeys(index, config),
+    subjects: ({ index, config }) => keySubjects(index, config, true),
     check(key, { index, config }) {
+      const undecided = undecidedKeyOutcome(index, config, key);
+      if (undecided) return undecided;
       const who = describeBackupKey(key, backupKeys(index, config).get(key.urn));
       const outcomes: Outcome[] = [];
 

@@ -1,4 +1,4 @@
-import { backupKeys, describeBackupKey, directBackupKeys } from "../../lib/backupKeys";
+import { backupKeys, describeBackupKey, keySubjects, undecidedKeyOutcome } from "../../lib/backupKeys";
 import { backupBucketFields, stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import {
@@ -48,17 +48,35 @@ interface Checked {
   readonly destroying: readonly string[];
 }
 
-/** Whether an unconditional Deny takes the action away from the grantee (`*` for anyone). */
-function denied(c: Checked, grantee: string, action: string): boolean {
+/** Whether an unconditional Deny takes the action away from a named principal. */
+function denied(c: Checked, principal: string, action: string): boolean {
   return c.denies.some((deny) => {
     if (!statementCoversAction(deny, action)) return false;
-    if (deny.notPrincipals.length > 0) return grantee === "*" || !deny.notPrincipals.some((p) => p.id === grantee);
-    return deny.principals.some((p) => p.id === "*" || p.id === grantee);
+    if (deny.notPrincipals.length > 0) return !deny.notPrincipals.some((p) => p.id === principal);
+    return deny.principals.some((p) => p.id === "*" || p.id === principal);
   });
 }
 
-function destroyingActions(statement: Statement, c: Checked, grantee: string): string[] {
-  return c.destroying.filter((action) => statementCoversAction(statement, action) && !denied(c, grantee, action));
+function destroyingActions(statement: Statement, c: Checked, principal: string): string[] {
+  return c.destroying.filter((action) => statementCoversAction(statement, action) && !denied(c, principal, action));
+}
+
+/**
+ * Who keeps an action that a statement grants to anyone: nobody when a Deny takes it
+ * from everyone, the principals a `NotPrincipal` Deny spares, or anyone ("*").
+ */
+function keepersOfAnyoneGrant(c: Checked, action: string): readonly string[] {
+  let keepers: readonly string[] = ["*"];
+  for (const deny of c.denies) {
+    if (!statementCoversAction(deny, action)) continue;
+    if (deny.notPrincipals.length === 0) {
+      if (deny.principals.some((p) => p.id === "*")) return [];
+      continue;
+    }
+    const spared = deny.notPrincipals.map((p) => p.id);
+    keepers = keepers.includes("*") ? spared : keepers.filter((id) => spared.includes(id));
+  }
+  return keepers;
 }
 
 /** Who a named principal is, for a message; `undefined` when it may hold the actions. */
@@ -90,17 +108,17 @@ function statementOutcomes(statement: Statement, c: Checked): Outcome[] {
         ),
       );
     }
-    if (statement.principalArnCondition.length > 0) {
-      // aws:PrincipalArn names the only callers: judge them as named principals.
-      for (const principal of statement.principalArnCondition) {
-        const actions = destroyingActions(statement, c, principal);
-        const grantee = actions.length > 0 ? restrictedGrantee(principal, c) : undefined;
-        if (grantee) out.push(violated(`${at} grants ${actions.join(", ")} to ${grantee}; ${remedy}.`));
+    // aws:PrincipalArn names the only callers; otherwise anyone the Denies spare.
+    const byGrantee = new Map<string, string[]>();
+    for (const action of c.destroying.filter((a) => statementCoversAction(statement, a))) {
+      const callers = statement.principalArnCondition ?? keepersOfAnyoneGrant(c, action);
+      for (const caller of callers) {
+        if (caller !== "*" && denied(c, caller, action)) continue;
+        const grantee = caller === "*" ? 'any principal ("*")' : restrictedGrantee(caller, c);
+        if (grantee) byGrantee.set(grantee, [...(byGrantee.get(grantee) ?? []), action]);
       }
-    } else {
-      const actions = destroyingActions(statement, c, "*");
-      if (actions.length > 0) out.push(violated(`${at} grants ${actions.join(", ")} to any principal ("*"); ${remedy}.`));
     }
+    for (const [grantee, actions] of byGrantee) out.push(violated(`${at} grants ${actions.join(", ")} to ${grantee}; ${remedy}.`));
     return out;
   }
   for (const principal of statement.principals) {
@@ -133,8 +151,10 @@ export const backupKeyPolicyRestricted = defineStackPolicy(
     },
   },
   {
-    subjects: ({ index, config }) => directBackupKeys(index, config),
+    subjects: ({ index, config }) => keySubjects(index, config, true),
     check(key, { index, config }) {
+      const undecided = undecidedKeyOutcome(index, config, key);
+      if (undecided) return undecided;
       const who = describeBackupKey(key, backupKeys(index, config).get(key.urn));
       const administrators = new Set<string>(config.keyAdministratorArns);
       for (const arn of config.keyAdministratorArns) {

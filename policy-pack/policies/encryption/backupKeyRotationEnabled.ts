@@ -1,4 +1,4 @@
-import { backupKeys, describeBackupKey } from "../../lib/backupKeys";
+import { backupKeys, describeBackupKey, keySubjects, undecidedKeyOutcome } from "../../lib/backupKeys";
 import { backupBucketFields, integerField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
@@ -27,8 +27,10 @@ export const backupKeyRotationEnabled = defineStackPolicy(
     },
   },
   {
-    subjects: ({ index, config }) => [...backupKeys(index, config).values()].map((entry) => entry.key),
+    subjects: ({ index, config }) => keySubjects(index, config, false),
     check(key, { index, config }): Outcome | undefined {
+      const undecided = undecidedKeyOutcome(index, config, key);
+      if (undecided) return undecided;
       // Imported key material cannot rotate automatically.
       if (!KMS_KEY.has(key.type) && !KMS_REPLICA_KEY.has(key.type)) return undefined;
       if (KMS_REPLICA_KEY.has(key.type)) {

@@ -127,6 +127,32 @@ describe(POLICY, () => {
     ]);
   });
 
+  it("reads the deprecated BucketV2's inline lists of encryption and replication blocks", async () => {
+    const stack = new FixtureStack();
+    const key = stack.add(aws.kms.Key, "pass-key", { enableKeyRotation: true });
+    const replica = stack.add(aws.s3.Bucket, "fail-v2-replica", {});
+    stack.addType("aws:s3/bucketV2:BucketV2", "pass-v2-inline", {
+      tags: { purpose: "backup" },
+      serverSideEncryptionConfigurations: [
+        { rules: [{ applyServerSideEncryptionByDefaults: [{ sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(key, "arn") }] }] },
+      ],
+      replicationConfigurations: [
+        {
+          role: "arn:aws:iam::111122223333:role/replication",
+          rules: [{ status: "Enabled", destinations: [{ bucket: ref(replica, "arn") }] }],
+        },
+      ],
+    });
+    expect(await check(stack)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn(BUCKET, "fail-v2-replica"),
+        message:
+          "Bucket 'fail-v2-replica' has no default encryption configuration, so S3 encrypts it with SSE-S3 (keys held by AWS); add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (or aws:kms:dsse) and kmsMasterKeyId set to the ARN of a customer-managed aws.kms.Key.",
+      },
+    ]);
+  });
+
   describe("unverifiable", () => {
     it("reports a bucket whose tags are unknown at preview as a gap, not a violation", async () => {
       const stack = new FixtureStack();
@@ -138,6 +164,34 @@ describe(POLICY, () => {
           urn: urn(BUCKET, "gap-bucket"),
           message:
             "Bucket 'gap-bucket': 1 control could not be verified during preview:\n- backup-bucket-customer-managed-key: its tags are unknown during preview, so whether it is a backup bucket cannot be decided.",
+        },
+      ]);
+    });
+
+    it("reports the keys of a bucket whose tags are unknown as gaps of every key control", async () => {
+      const stack = new FixtureStack();
+      const source = stack.add(aws.ssm.Parameter, "tag-source", { type: "String", value: "backup" });
+      const key = stack.add(aws.kms.Key, "gap-key", { deletionWindowInDays: 7 });
+      const bucket = stack.add(aws.s3.Bucket, "gap-tags-bucket", { tags: ref(source, "tags") as never });
+      encrypt(stack, bucket, "gap-tags-bucket-sse", { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(key, "arn") });
+      const why =
+        "it encrypts Bucket 'gap-tags-bucket', whose tags are unknown during preview, so whether it is a backup key cannot be decided.";
+      expect(await check(stack)).toEqual([
+        {
+          policy: "preview-verification-gaps",
+          urn: "urn:pulumi:test::fixture::aws:kms/key:Key::gap-key",
+          message: [
+            "Key 'gap-key': 3 controls could not be verified during preview:",
+            `- backup-key-deletion-protected: ${why}`,
+            `- backup-key-policy-restricted: ${why}`,
+            `- backup-key-rotation-enabled: ${why}`,
+          ].join("\n"),
+        },
+        {
+          policy: "preview-verification-gaps",
+          urn: urn(BUCKET, "gap-tags-bucket"),
+          message:
+            "Bucket 'gap-tags-bucket': 1 control could not be verified during preview:\n- backup-bucket-customer-managed-key: its tags are unknown during preview, so whether it is a backup bucket cannot be decided.",
         },
       ]);
     });

@@ -214,6 +214,54 @@ describe(POLICY, () => {
     expect(await check(stack, POLICY)).toEqual([]);
   });
 
+  it("counts only conditions that require a match on who the caller is", async () => {
+    const stack = new FixtureStack({ mode: "known" });
+    const grant = (condition: Record<string, unknown>) =>
+      document(admin, { Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: condition });
+    backupKey(stack, "fail-null", grant({ Null: { "aws:PrincipalArn": "false" } }));
+    backupKey(stack, "fail-negated", grant({ StringNotEquals: { "kms:CallerAccount": "123456789012" } }));
+    backupKey(stack, "fail-if-exists", grant({ StringEqualsIfExists: { "kms:CallerAccount": "123456789012" } }));
+    backupKey(stack, "fail-wildcard-value", grant({ ArnLike: { "aws:PrincipalArn": "*" } }));
+    backupKey(stack, "pass-org", grant({ StringEquals: { "aws:PrincipalOrgID": "o-abc123" } }));
+    const anyone = (name: string) => ({
+      policy: POLICY,
+      urn: urn(name),
+      message: `Key '${name}' (encrypts Vault '${name}-vault') has a policy whose statement 2 allows any principal ("*") without a Condition on who the caller is; name the principals, or add a Condition such as kms:CallerAccount, aws:PrincipalOrgID or kms:ViaService.`,
+    });
+    expect(await check(stack, POLICY)).toEqual([
+      anyone("fail-if-exists"),
+      anyone("fail-negated"),
+      anyone("fail-null"),
+      anyone("fail-wildcard-value"),
+    ]);
+  });
+
+  it("gives key-destroying actions granted to anyone to whoever a NotPrincipal Deny spares", async () => {
+    const stack = new FixtureStack({ mode: "known" });
+    const app = stack.add(aws.iam.Role, "app", { name: "app", assumeRolePolicy: TRUST });
+    const admins = stack.add(aws.iam.Role, "key-admin", { name: "key-admin", assumeRolePolicy: TRUST });
+    const callers = { StringEquals: { "kms:CallerAccount": "123456789012" } };
+    const spare = (arn: string) => ({
+      Effect: "Deny",
+      NotPrincipal: { AWS: [arn] },
+      Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"],
+      Resource: "*",
+    });
+    const policyFor = (arn: string) =>
+      document(admin, { Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:*", Resource: "*", Condition: callers }, spare(arn));
+    backupKey(stack, "fail-spares-app", policyFor(String(stack.knownOutput(app, "arn"))));
+    backupKey(stack, "pass-spares-admin", policyFor(String(stack.knownOutput(admins, "arn"))));
+    const config = { [POLICY]: { keyAdministratorArns: [String(stack.knownOutput(admins, "arn"))] } };
+    expect(await check(stack, POLICY, config)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-spares-app"),
+        message:
+          "Key 'fail-spares-app' (encrypts Vault 'fail-spares-app-vault') has a policy whose statement 2 grants kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy to the workload identity Role 'app'; remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns.",
+      },
+    ]);
+  });
+
   it("counts deleting imported key material as destroying a key with imported material", async () => {
     const stack = new FixtureStack({ mode: "known" });
     const app = stack.add(aws.iam.Role, "app", { name: "app", assumeRolePolicy: TRUST });

@@ -40,6 +40,14 @@ describe(POLICY, () => {
       expect(await check(stack, POLICY)).toEqual([]);
     });
 
+    it("accepts a literal naming an alias of the stack by what the alias targets", async () => {
+      const stack = new FixtureStack({ mode: "known" });
+      const alias = stack.add(aws.kms.Alias, "pass-alias", { name: "alias/backup", targetKeyId: KEY_ARN });
+      stack.add(aws.backup.Vault, "pass-vault-alias-literal", { kmsKeyArn: String(stack.knownOutput(alias, "arn")) });
+      stack.add(aws.backup.Vault, "pass-vault-alias-name", { kmsKeyArn: "alias/backup" });
+      expect(await check(stack, POLICY)).toEqual([]);
+    });
+
     it("accepts a literal key ARN from outside the stack by default, and a trusted alias", async () => {
       const stack = new FixtureStack();
       stack.add(aws.backup.Vault, "pass-vault-external-key", { kmsKeyArn: KEY_ARN });
