@@ -1,4 +1,6 @@
 import type { Policy } from "@pulumi/policy";
+import { defaultPackDir } from "../kit/cli";
+import { PackProcess } from "../kit/engine/analyzer";
 import type { AnalysisResult } from "../kit/engine/run";
 import type { FixtureStack } from "../kit/fixtures";
 import { runPolicies } from "../kit/inProcess";
@@ -25,4 +27,25 @@ export async function check(stack: FixtureStack, policy?: string, policyPackConf
 
 export function urnOf(stack: FixtureStack, type: string, name: string): string {
   return `urn:pulumi:${stack.stack}::${stack.project}::${type}::${name}`;
+}
+
+/** The pack processes of one test file: one per mode, as the language host starts one told whether it serves a preview. */
+export interface Packs {
+  preview: PackProcess;
+  update: PackProcess;
+}
+
+/** Starts this repository's pack once per mode for the test file, and stops it after. */
+export function packsForThisFile(): Packs {
+  const packs = {} as Packs;
+  beforeAll(async () => {
+    [packs.preview, packs.update] = await Promise.all([
+      PackProcess.start(defaultPackDir()),
+      PackProcess.start(defaultPackDir(), { dryRun: false }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([packs.preview.stop(), packs.update.stop()]);
+  });
+  return packs;
 }

@@ -5,23 +5,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { defaultPackDir, main } from "../../kit/cli";
-import { PackProcess } from "../../kit/engine/analyzer";
+import { main } from "../../kit/cli";
 import { analyzeView } from "../../kit/engine/run";
 import { recordProgram } from "../../kit/recorder";
+import { packsForThisFile } from "../helpers";
 import { exampleDirs, sortDiagnostics, type Expected, type ExpectedDiagnostic } from "../../scripts/preview-examples";
 
-// One pack process per mode, as the language host starts one told whether it serves a preview.
-let pack: PackProcess;
-let update: PackProcess;
-
-beforeAll(async () => {
-  [pack, update] = await Promise.all([PackProcess.start(defaultPackDir()), PackProcess.start(defaultPackDir(), { dryRun: false })]);
-});
-
-afterAll(async () => {
-  await Promise.all([pack.stop(), update.stop()]);
-});
+const packs = packsForThisFile();
 
 describe("example programs through the pack process", () => {
   const dirs = exampleDirs();
@@ -47,7 +37,7 @@ describe("example programs through the pack process", () => {
       const view = await recordProgram(dir);
       const [root, ...rest] = view.resources;
       const reordered = { ...view, resources: [root!, ...rest.reverse()] };
-      const [inOrder, reversed] = [await analyzeView(pack, view), await analyzeView(pack, reordered)];
+      const [inOrder, reversed] = [await analyzeView(packs.preview, view), await analyzeView(packs.preview, reordered)];
       expect(sortDiagnostics(reversed.diagnostics)).toEqual(sortDiagnostics(inOrder.diagnostics));
     }
   });
@@ -55,7 +45,7 @@ describe("example programs through the pack process", () => {
   it("the compliant reference program has no diagnostics at all, in preview and in an update", async () => {
     const reference = dirs.find((dir) => path.basename(dir) === "reference")!;
     for (const mode of ["preview", "known"] as const) {
-      const result = await analyzeView(mode === "preview" ? pack : update, await recordProgram(reference, { mode }));
+      const result = await analyzeView(mode === "preview" ? packs.preview : packs.update, await recordProgram(reference, { mode }));
       expect(result.diagnostics).toEqual([]);
       expect(result.failed).toBe(false);
     }
@@ -63,7 +53,7 @@ describe("example programs through the pack process", () => {
 
   it("verifies in an update what the first preview could not: the key policy naming a new role", async () => {
     const gaps = dirs.find((dir) => path.basename(dir) === "preview-gaps")!;
-    const result = await analyzeView(update, await recordProgram(gaps, { mode: "known" }));
+    const result = await analyzeView(packs.update, await recordProgram(gaps, { mode: "known" }));
     expect(result.diagnostics).toEqual([]);
   });
 });

@@ -5,23 +5,14 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { defaultPackDir, main, parseArgs } from "../../kit/cli";
-import { PackProcess } from "../../kit/engine/analyzer";
+import { main, parseArgs } from "../../kit/cli";
+import { packsForThisFile } from "../helpers";
 import { sortDiagnostics, type Expected, type ExpectedDiagnostic } from "../../scripts/preview-examples";
 
 const ROOT = path.join(__dirname, "..", "..");
 const EXPORT = path.join(ROOT, "test", "fixtures", "weak-key-controls.stack-export.json");
 
-let preview: PackProcess;
-let update: PackProcess;
-
-beforeAll(async () => {
-  [preview, update] = await Promise.all([PackProcess.start(defaultPackDir()), PackProcess.start(defaultPackDir(), { dryRun: false })]);
-});
-
-afterAll(async () => {
-  await Promise.all([preview.stop(), update.stop()]);
-});
+const packs = packsForThisFile();
 
 /** Runs the command with the file's pack processes, or, with `launch`, as a user does. */
 async function runWith(launch: boolean, argv: string[]) {
@@ -31,7 +22,7 @@ async function runWith(launch: boolean, argv: string[]) {
     argv,
     (text) => out.push(text),
     (text) => err.push(text),
-    launch ? {} : { packs: { preview, update } },
+    launch ? {} : { packs },
   );
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
