@@ -35,8 +35,6 @@ export const IAM_USER = types("aws:iam/user:User");
 export const IAM_GROUP = types("aws:iam/group:Group");
 export const IAM_IDENTITY = union(IAM_ROLE, IAM_USER, IAM_GROUP);
 
-export const AWS_PROVIDER = types("pulumi:providers:aws");
-
 export function union(...sets: TypeSet[]): TypeSet {
   return new Set(sets.flatMap((set) => [...set]));
 }

@@ -174,10 +174,6 @@ export function listField(value: Value | undefined): Field<Value[]> {
   return typed(value, (v) => (Array.isArray(v) ? v : undefined));
 }
 
-export function objectField(value: Value | undefined): Field<{ [key: string]: Value }> {
-  return typed(value, (v) => (isObject(v) ? v : undefined));
-}
-
 /**
  * Reads a map of strings such as `tags`. A map whose values are partly unknown keeps
  * its known entries and says which keys were unknown.
