@@ -168,7 +168,8 @@ export class FixtureStack {
       return this.mode === "preview" ? UNKNOWN_SENTINEL : this.resolve(value.value, onReference);
     }
     if (value instanceof SecretValue) {
-      this.secrets.push(value.value);
+      // Known-mode references resolve a fixture's args again: record each secret once.
+      if (!this.secrets.includes(value.value)) this.secrets.push(value.value);
       return value.value;
     }
     if (value instanceof UnknownValue) return UNKNOWN_SENTINEL;
