@@ -1,6 +1,6 @@
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import type { BackupBucketConfig } from "./buckets";
-import type { KeyCustodyConfig } from "./keys";
+import type { BackupBucketConfig } from "./s3/buckets";
+import type { KeyCustodyConfig } from "./kms/keys";
 
 /**
  * A policy's configuration is declared once, as fields. Each field yields its JSON

@@ -1,7 +1,7 @@
-import { backupBuckets, bucketEncryption, type BucketEncryption } from "../../lib/buckets";
+import { backupBuckets, bucketEncryption, type BucketEncryption } from "../../lib/s3/buckets";
 import { backupBucketFields, keyCustodyFields } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
-import { keyCustodyOutcome, resolveKeyReference, type KeyCustodyConfig } from "../../lib/keys";
+import { keyCustodyOutcome, resolveKeyReference, type KeyCustodyConfig } from "../../lib/kms/keys";
 import { unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe, type IndexedResource, type StackIndex } from "../../lib/stackIndex";
 import { stringField } from "../../lib/values";

@@ -1,9 +1,9 @@
-import { backupKeys, describeBackupKey, keySubjects, undecidedKeyOutcome } from "../../lib/backupKeys";
+import { backupKeys, describeBackupKey, keySubjects, undecidedKeyOutcome } from "../../lib/kms/backupKeys";
 import { backupBucketFields, integerField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe } from "../../lib/stackIndex";
-import { keyPoliciesOf } from "../../lib/keys";
+import { keyPoliciesOf } from "../../lib/kms/keys";
 import { KMS_EXTERNAL_KEY, KMS_KEY, KMS_REPLICA_EXTERNAL_KEY, union } from "../../lib/types";
 import { booleanField, numberField, stringField } from "../../lib/values";
 

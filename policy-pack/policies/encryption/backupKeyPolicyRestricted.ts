@@ -1,4 +1,4 @@
-import { backupKeys, describeBackupKey, keySubjects, undecidedKeyOutcome } from "../../lib/backupKeys";
+import { backupKeys, describeBackupKey, keySubjects, undecidedKeyOutcome } from "../../lib/kms/backupKeys";
 import { backupBucketFields, stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import {
@@ -7,9 +7,9 @@ import {
   statementAppliesToAnyone,
   statementCoversAction,
   type Statement,
-} from "../../lib/iamPolicy";
-import { keyPoliciesOf } from "../../lib/keys";
-import { accountRootOf, backupIdentities, identityForPrincipal, stackAccounts } from "../../lib/identities";
+} from "../../lib/iam/policyDocument";
+import { keyPoliciesOf } from "../../lib/kms/keys";
+import { accountRootOf, backupIdentities, identityForPrincipal, stackAccounts } from "../../lib/iam/identities";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe, type IndexedResource, type StackIndex } from "../../lib/stackIndex";
 import { KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY, union } from "../../lib/types";

@@ -1,4 +1,4 @@
-import { backupKeys, describeBackupKey, keySubjects, undecidedKeyOutcome } from "../../lib/backupKeys";
+import { backupKeys, describeBackupKey, keySubjects, undecidedKeyOutcome } from "../../lib/kms/backupKeys";
 import { backupBucketFields, integerField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";

@@ -1,6 +1,6 @@
 import { keyCustodyFields } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
-import { classifyKeyLiteral, keyCustodyOutcome, resolveKeyReference, type CustodySubject, type KeyReference } from "../../lib/keys";
+import { classifyKeyLiteral, keyCustodyOutcome, resolveKeyReference, type CustodySubject, type KeyReference } from "../../lib/kms/keys";
 import type { IndexedResource } from "../../lib/stackIndex";
 import { describeType, isUnknown } from "../../lib/values";
 import { AIR_GAPPED_VAULT, BACKUP_VAULT, union } from "../../lib/types";

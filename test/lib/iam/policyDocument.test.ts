@@ -1,4 +1,9 @@
-import { parsePolicyDocument, statementAppliesToAnyone, statementCoversAction, type Statement } from "../../policy-pack/lib/iamPolicy";
+import {
+  parsePolicyDocument,
+  statementAppliesToAnyone,
+  statementCoversAction,
+  type Statement,
+} from "../../../policy-pack/lib/iam/policyDocument";
 
 function statement(raw: Record<string, unknown>): Statement {
   const parsed = parsePolicyDocument(JSON.stringify({ Statement: raw }));

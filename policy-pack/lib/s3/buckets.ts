@@ -1,8 +1,8 @@
-import { parseArn } from "./arn";
-import { globMatches } from "./glob";
-import type { IndexedResource, StackIndex } from "./stackIndex";
-import { S3_BUCKET, S3_BUCKET_ENCRYPTION, S3_BUCKET_REPLICATION, type TypeSet } from "./types";
-import { expandPath, getPath, isUnknown, jsonField, listField, stringField, stringMapField, type Value } from "./values";
+import { parseArn } from "../arn";
+import { globMatches } from "../glob";
+import type { IndexedResource, StackIndex } from "../stackIndex";
+import { S3_BUCKET, S3_BUCKET_ENCRYPTION, S3_BUCKET_REPLICATION, type TypeSet } from "../types";
+import { expandPath, getPath, isUnknown, jsonField, listField, stringField, stringMapField, type Value } from "../values";
 
 /** Which S3 buckets hold backups (shared by every policy that looks at backup buckets). */
 export interface BackupBucketConfig {

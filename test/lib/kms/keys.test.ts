@@ -1,4 +1,4 @@
-import { classifyKeyLiteral } from "../../policy-pack/lib/keys";
+import { classifyKeyLiteral } from "../../../policy-pack/lib/kms/keys";
 
 describe("classifyKeyLiteral", () => {
   it.each([

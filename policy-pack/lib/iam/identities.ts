@@ -1,8 +1,8 @@
-import { parseArn } from "./arn";
-import { backupBuckets, bucketAttachments, INLINE_REPLICATION, type BackupBucketConfig } from "./buckets";
-import type { IndexedResource, StackIndex } from "./stackIndex";
-import { BACKUP_SELECTION, IAM_IDENTITY, IAM_ROLE, RESTORE_TESTING_SELECTION, S3_BUCKET_REPLICATION } from "./types";
-import { expandPath, getPath, stringField, type Value } from "./values";
+import { parseArn } from "../arn";
+import { backupBuckets, bucketAttachments, INLINE_REPLICATION, type BackupBucketConfig } from "../s3/buckets";
+import type { IndexedResource, StackIndex } from "../stackIndex";
+import { BACKUP_SELECTION, IAM_IDENTITY, IAM_ROLE, RESTORE_TESTING_SELECTION, S3_BUCKET_REPLICATION } from "../types";
+import { expandPath, getPath, stringField, type Value } from "../values";
 
 /** How principals written in policies find the IAM roles, users and groups of the stack. */
 interface IdentityLookup {

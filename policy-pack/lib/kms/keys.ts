@@ -1,8 +1,8 @@
-import { parseArn } from "./arn";
-import { SATISFIED, unverifiable, violated, type Outcome } from "./outcome";
-import { describe, type IndexedResource, type StackIndex } from "./stackIndex";
-import { KMS_ALIAS, KMS_CUSTOMER_KEY, KMS_KEY_POLICY } from "./types";
-import { describeType, isUnknown, type Value } from "./values";
+import { parseArn } from "../arn";
+import { SATISFIED, unverifiable, violated, type Outcome } from "../outcome";
+import { describe, type IndexedResource, type StackIndex } from "../stackIndex";
+import { KMS_ALIAS, KMS_CUSTOMER_KEY, KMS_KEY_POLICY } from "../types";
+import { describeType, isUnknown, type Value } from "../values";
 
 /** How a policy decides which literal key references it accepts. */
 export interface KeyCustodyConfig {

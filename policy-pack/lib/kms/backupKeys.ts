@@ -1,7 +1,7 @@
-import { backupBuckets, bucketAttachments, bucketEncryption, replicationDestinations, type BackupBucketConfig } from "./buckets";
+import { backupBuckets, bucketAttachments, bucketEncryption, replicationDestinations, type BackupBucketConfig } from "../s3/buckets";
 import { resolveKeyReference, stackKeysBehind } from "./keys";
-import { unverifiable, type Outcome } from "./outcome";
-import { describe, type IndexedResource, type StackIndex } from "./stackIndex";
+import { unverifiable, type Outcome } from "../outcome";
+import { describe, type IndexedResource, type StackIndex } from "../stackIndex";
 import {
   AIR_GAPPED_VAULT,
   BACKUP_VAULT,
@@ -10,8 +10,8 @@ import {
   KMS_REPLICA_KEY,
   S3_BUCKET_ENCRYPTION,
   union,
-} from "./types";
-import { getPath, listField, type Value } from "./values";
+} from "../types";
+import { getPath, listField, type Value } from "../values";
 
 /** A KMS key of the stack that encrypts at least one backup store, and what it encrypts. */
 export interface BackupKey {

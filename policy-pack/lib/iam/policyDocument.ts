@@ -1,5 +1,5 @@
 import { actionMatchesPattern } from "@cloud-copilot/iam-expand";
-import { getPath, isObject, jsonField, type Value } from "./values";
+import { getPath, isObject, jsonField, type Value } from "../values";
 
 /** A principal as written in a resource policy: `{AWS: "arn:…"}`, `{Service: "…"}` or `*`. */
 export interface Principal {
