@@ -1,63 +1,50 @@
 /**
- * `npm run bench`: start-up and AnalyzeStack time of the pack against a no-op pack (the
- * floor), both started as the CLI starts them, on generated stacks of 1,000 and 10,000
- * resources. Prints the figures side by side with their ratios; `--readme` also writes
- * them into the README. A benchmark, not a test: it asserts nothing.
+ * `npm run bench`: start-up, Analyze and AnalyzeStack time of the pack against its floor,
+ * a no-op pack of the same shape (as many resource, stack and dual policies as ours,
+ * counted from our policy list), both started and driven as the CLI does, on generated
+ * stacks of about 1,000 and 10,000 resources built by every area's generator. Prints the
+ * figures side by side with their ratios and how each grows from 1,000 to 10,000
+ * resources; `--readme` also writes them into the README. A benchmark, not a test: it
+ * asserts nothing.
  */
-import * as aws from "@pulumi/aws";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { defaultPackDir } from "../kit/cli";
 import { PackProcess } from "../kit/engine/analyzer";
 import { reconcileConfig } from "../kit/engine/config";
-import { FixtureStack, ref } from "../kit/fixtures";
+import { FixtureStack } from "../kit/fixtures";
 import { providerUrn, type EngineView } from "../kit/view";
 import { readmePath } from "../scripts/render-docs";
+import { generators } from "./generators";
 
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
 const NOOP_PACK = path.join(ROOT, "bench", "noop-pack");
 const STARTS = 3;
 const RUNS = 3;
+const SIZES = [1000, 10000] as const;
 
-/**
- * A stack shaped like a real one: of every 10 resources, a key and its alias, two
- * vaults, two backup buckets with split encryption (one on the AWS-managed key), a
- * workload role, and a key with a policy naming it.
- */
+/** Units of every area's generator, in turn, until the stack holds `size` resources. */
 function generate(size: number): EngineView {
   const stack = new FixtureStack({ project: "bench", stack: `s${size}` });
-  for (let i = 0; i < size / 10; i++) {
-    const key = stack.add(aws.kms.Key, `key-${i}`, { enableKeyRotation: i % 3 !== 0, deletionWindowInDays: i % 5 === 0 ? 7 : 30 });
-    const alias = stack.add(aws.kms.Alias, `alias-${i}`, { name: `alias/backup-${i}`, targetKeyId: ref(key, "keyId") });
-    stack.add(aws.backup.Vault, `vault-${i}`, { kmsKeyArn: ref(key, "arn") });
-    stack.add(aws.backup.Vault, `vault-alias-${i}`, { kmsKeyArn: ref(alias, "arn") });
-    const bucket = stack.add(aws.s3.Bucket, `bucket-${i}`, { tags: { purpose: "backup" } });
-    stack.add(aws.s3.BucketServerSideEncryptionConfiguration, `bucket-${i}-sse`, {
-      bucket: ref(bucket, "id"),
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(key, "arn") } }],
-    });
-    const other = stack.add(aws.s3.BucketV2, `bucket-v2-${i}`, { tags: { Purpose: "Backup" } });
-    stack.add(aws.s3.BucketServerSideEncryptionConfigurationV2, `bucket-v2-${i}-sse`, {
-      bucket: ref(other, "id"),
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }],
-    });
-    stack.add(aws.iam.Role, `role-${i}`, { name: `app-${i}`, assumeRolePolicy: "{}" });
-    stack.add(aws.kms.Key, `policy-key-${i}`, {
-      enableKeyRotation: true,
-      policy: JSON.stringify({
-        Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::123456789012:role/app-${i}` }, Action: "kms:*", Resource: "*" }],
-      }),
-    });
-  }
+  for (let i = 0; stack.size < size; i++) for (const generator of generators) generator(stack, i);
   return stack.view();
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const ms = (value: number) => `${value.toFixed(value < 100 ? 1 : 0)} ms`;
+const ratio = (value: number, floor: number) => `${(value / floor).toFixed(2)}×`;
 
 interface Subject {
   readonly dir: string;
   readonly env?: Record<string, string>;
+}
+
+interface Analysis {
+  readonly analyzeMs: number;
+  readonly analyzeStackMs: number;
+  readonly diagnostics: number;
+  readonly peakRssMiB: number;
 }
 
 async function startupMs(subject: Subject): Promise<number> {
@@ -70,74 +57,76 @@ async function startupMs(subject: Subject): Promise<number> {
   return median(times);
 }
 
-async function analyzeStackMs(subject: Subject, view: EngineView): Promise<{ ms: number; diagnostics: number; peakRssMiB: number }> {
+/** Analyze of every resource's inputs once (the resource policies), then AnalyzeStack RUNS times. */
+async function analyze(subject: Subject, view: EngineView): Promise<Analysis> {
   const pack = await PackProcess.start(subject.dir, { ...view, env: subject.env });
   try {
     await pack.configureStack(view);
     await pack.configure(reconcileConfig(await pack.getAnalyzerInfo()));
     const byUrn = new Map(view.resources.map((r) => [r.urn, r]));
     const providerOf = (r: EngineView["resources"][number]) => (r.provider ? byUrn.get(providerUrn(r.provider)) : undefined);
-    const times: number[] = [];
     let diagnostics = 0;
+    const started = process.hrtime.bigint();
+    for (const resource of view.resources) diagnostics += (await pack.analyze(resource, resource.inputs, providerOf(resource))).length;
+    const analyzeMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const times: number[] = [];
+    let stackDiagnostics = 0;
     for (let i = 0; i < RUNS; i++) {
-      const started = process.hrtime.bigint();
-      diagnostics = (await pack.analyzeStack(view.resources, providerOf)).length;
-      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      const start = process.hrtime.bigint();
+      stackDiagnostics = (await pack.analyzeStack(view.resources, providerOf)).length;
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
-    return { ms: median(times), diagnostics, peakRssMiB: pack.peakRssMiB() };
+    return { analyzeMs, analyzeStackMs: median(times), diagnostics: diagnostics + stackDiagnostics, peakRssMiB: pack.peakRssMiB() };
   } finally {
     await pack.stop();
   }
 }
 
-async function main(): Promise<void> {
+/** The floor's environment: our pack's shape, counted from its policy list. */
+async function floorShape(): Promise<Record<string, string>> {
   const { policies } = await import("../policy-pack/policies");
-  const stackPolicies = policies.filter((policy) => "validateStack" in policy).length;
-  const subjects: Subject[] = [
-    { dir: defaultPackDir() },
-    { dir: NOOP_PACK, env: { NOOP_STACK_POLICIES: "1" } },
-    { dir: NOOP_PACK, env: { NOOP_STACK_POLICIES: String(stackPolicies) } },
+  const kinds = policies.map((policy) => ("validateResource" in policy ? "r" : "") + ("validateStack" in policy ? "s" : ""));
+  const count = (kind: string) => String(kinds.filter((k) => k === kind).length);
+  return { NOOP_RESOURCE_POLICIES: count("r"), NOOP_STACK_POLICIES: count("s"), NOOP_BOTH_POLICIES: count("rs") };
+}
+
+async function main(): Promise<void> {
+  const shape = await floorShape();
+  const ours: Subject = { dir: defaultPackDir() };
+  const floor: Subject = { dir: NOOP_PACK, env: shape };
+  const header = [
+    "measure",
+    "aws-backup-guardrails",
+    `no-op floor (${shape.NOOP_RESOURCE_POLICIES} resource, ${shape.NOOP_STACK_POLICIES} stack, ${shape.NOOP_BOTH_POLICIES} both)`,
+    "ratio",
   ];
-  const ratio = (value: number, floor: number) => `${(value / floor).toFixed(2)}×`;
-  const rows: string[][] = [
-    ["measure", "aws-backup-guardrails", "no-op, 1 stack policy", "ratio", `no-op, ${stackPolicies} stack policies`, "ratio"],
-  ];
-  const starts: number[] = [];
-  for (const subject of subjects) starts.push(await startupMs(subject));
-  const [ours = NaN, floor1 = NaN, floorN = NaN] = starts;
-  rows.push([`start-up (median of ${STARTS})`, ms(ours), ms(floor1), ratio(ours, floor1), ms(floorN), ratio(ours, floorN)]);
-  for (const size of [1000, 10000]) {
+  const rows: string[][] = [];
+  const [startOurs, startFloor] = [await startupMs(ours), await startupMs(floor)];
+  rows.push([`start-up (median of ${STARTS})`, ms(startOurs), ms(startFloor), ratio(startOurs, startFloor)]);
+  const stackTimes: Array<[number, number]> = [];
+  for (const size of SIZES) {
     const view = generate(size);
-    const results = [];
-    for (const subject of subjects) results.push(await analyzeStackMs(subject, view));
-    const [a, b, c] = results as [
-      Awaited<ReturnType<typeof analyzeStackMs>>,
-      Awaited<ReturnType<typeof analyzeStackMs>>,
-      Awaited<ReturnType<typeof analyzeStackMs>>,
-    ];
+    const a = await analyze(ours, view);
+    const b = await analyze(floor, view);
+    const n = view.resources.length;
+    rows.push([`Analyze of each of ${n} resources (total)`, ms(a.analyzeMs), ms(b.analyzeMs), ratio(a.analyzeMs, b.analyzeMs)]);
     rows.push([
-      `AnalyzeStack, ${view.resources.length} resources (median of ${RUNS})`,
-      ms(a.ms),
-      ms(b.ms),
-      ratio(a.ms, b.ms),
-      ms(c.ms),
-      ratio(a.ms, c.ms),
+      `AnalyzeStack, ${n} resources (median of ${RUNS})`,
+      ms(a.analyzeStackMs),
+      ms(b.analyzeStackMs),
+      ratio(a.analyzeStackMs, b.analyzeStackMs),
     ]);
-    rows.push([
-      `  diagnostics, peak RSS`,
-      `${a.diagnostics}, ${a.peakRssMiB} MiB`,
-      `${b.diagnostics}, ${b.peakRssMiB} MiB`,
-      "",
-      `${c.diagnostics}, ${c.peakRssMiB} MiB`,
-      "",
-    ]);
+    rows.push(["  diagnostics, peak RSS", `${a.diagnostics}, ${a.peakRssMiB} MiB`, `${b.diagnostics}, ${b.peakRssMiB} MiB`, ""]);
+    stackTimes.push([a.analyzeStackMs, b.analyzeStackMs]);
   }
+  const [[small, smallFloor] = [NaN, NaN], [large, largeFloor] = [NaN, NaN]] = stackTimes;
+  rows.push([`AnalyzeStack growth, ${SIZES[1]} / ${SIZES[0]} resources`, ratio(large, small), ratio(largeFloor, smallFloor), ""]);
   const table = [
-    `| ${rows[0]!.join(" | ")} |`,
-    `|${rows[0]!.map(() => "---").join("|")}|`,
-    ...rows.slice(1).map((row) => `| ${row.join(" | ")} |`),
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => "---").join("|")}|`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
   ].join("\n");
-  const machine = `Node.js ${process.version}, ${require("os").cpus().length} cores; ${new Date().toISOString().slice(0, 10)}.`;
+  const machine = `Node.js ${process.version}, ${os.cpus().length} cores; ${new Date().toISOString().slice(0, 10)}; generators: ${generators.length}.`;
   process.stdout.write(`${table}\n\n${machine}\n`);
   if (process.argv.includes("--readme")) {
     const file = readmePath();

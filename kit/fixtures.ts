@@ -108,6 +108,7 @@ export interface FixtureStackOptions {
 /** A stack built in code, resource by resource, in registration order. */
 export class FixtureStack {
   private readonly fixtures: Fixture[] = [];
+  private readonly urns = new Set<string>();
   readonly mode: "preview" | "known";
   readonly project: string;
   readonly stack: string;
@@ -124,6 +125,11 @@ export class FixtureStack {
     this.config = { "aws:region": this.region, ...options.config };
   }
 
+  /** How many resources the stack holds so far (providers aside). */
+  get size(): number {
+    return this.fixtures.length;
+  }
+
   /** Adds a resource of an SDK class with that class's own argument type. */
   add<Args>(cls: ResourceClass<Args>, name: string, args: Args, options: FixtureOptions = {}): Fixture {
     const type = (cls as unknown as { __pulumiType?: string }).__pulumiType;
@@ -134,7 +140,8 @@ export class FixtureStack {
   /** Adds a resource by type token, for types without an SDK class or with odd inputs. */
   addType(type: string, name: string, args: Record<string, unknown>, options: FixtureOptions = {}): Fixture {
     const fixture = new Fixture(engineUrn(this.stack, this.project, type, name), type, name, args, options);
-    if (this.fixtures.some((f) => f.urn === fixture.urn)) throw new Error(`duplicate fixture ${fixture.urn}`);
+    if (this.urns.has(fixture.urn)) throw new Error(`duplicate fixture ${fixture.urn}`);
+    this.urns.add(fixture.urn);
     this.fixtures.push(fixture);
     return fixture;
   }

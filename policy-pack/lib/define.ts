@@ -175,6 +175,29 @@ export type BackupStackPolicy = StackValidationPolicy &
 export type BackupResourcePolicy = ResourceValidationPolicy & { readonly area: Area; readonly resourceTypes: TypeSet };
 export type BackupPolicy = BackupStackPolicy | BackupResourcePolicy;
 
+/** The index of the last analysis, with what identifies its stack. */
+let lastIndex: { analysis: object; index: StackIndex } | undefined;
+
+/**
+ * One index per analysis. `@pulumi/policy` deserialises the stack afresh for every stack
+ * policy, but within one analysis (one `stackTags` object, see `AnalysisLedger`) they all
+ * see the same resources, so they share one index and its memos (backup stores, keys,
+ * identities are derived once, not once per policy). The URNs are compared too, so a
+ * host that sends no ConfigureStack between analyses never gets a stale index.
+ */
+function stackIndexFor(args: StackValidationArgs): StackIndex {
+  const last = lastIndex;
+  const same =
+    last !== undefined &&
+    last.analysis === args.stackTags &&
+    last.index.resources.length === args.resources.length &&
+    args.resources.every((resource, i) => last.index.resources[i]?.urn === resource.urn);
+  if (same) return last.index;
+  const index = StackIndex.fromPolicyResources(args.resources);
+  lastIndex = { analysis: args.stackTags, index };
+  return index;
+}
+
 /**
  * A control that relates resources: runs once per `AnalyzeStack` over one index of
  * the stack, applies exemptions, contains errors per resource, reports violations on
@@ -201,7 +224,7 @@ export function defineStackPolicy<C>(meta: PolicyMetadata<C>, rule: StackRule<C>
       if (!config) return;
       const context: StackRuleContext<WithExemptions<C>> = {
         config,
-        index: StackIndex.fromPolicyResources(args.resources),
+        index: stackIndexFor(args),
         analysis: args.stackTags,
       };
       const now = new Date();

@@ -61,7 +61,7 @@ export function indexResource(resource: SdkResource, providers: Map<string, Inde
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
- * One indexed view of the stack, built once per `validateStack` call: resources by
+ * One indexed view of the stack, built once per analysis and shared by its stack policies: resources by
  * type and by URN, and `propertyDependencies` edges in both directions, so that every
  * cross-resource question is a lookup rather than a scan. Derived facts that several
  * policies need (backup stores, backup keys, identities) are computed once per index

@@ -1,0 +1,13 @@
+/**
+ * The bench's stack generators, one per control area. A generator adds one unit of a
+ * realistic stack (a handful of related resources, named with the unit's index `i`);
+ * the bench calls every generator in turn until the stack reaches its target size, so
+ * each area's resources grow in proportion and cross-resource rules meet the shapes
+ * they see in real programs.
+ */
+import type { FixtureStack } from "../../kit/fixtures";
+import { encryption } from "./encryption";
+
+export type Generator = (stack: FixtureStack, i: number) => void;
+
+export const generators: readonly Generator[] = [encryption];
