@@ -27,6 +27,7 @@ const TYPES = [
   "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
   "aws:iam/role:Role",
+  "aws:backup/plan:Plan",
 ];
 
 const PROPERTIES = [
@@ -175,6 +176,31 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
       keyArgs,
     );
     stack.addType("aws:backup/vault:Vault", "backup-key-vault", { kmsKeyArn: ref(key, "arn") });
+  }
+  // Half the bags also hold a plan with randomly shaped rules (drawn last, so the draws
+  // above stay as they were), so the plan controls meet bad input too.
+  if (random() < 0.5) {
+    const rules = Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
+      random() < 0.1
+        ? scalar(1)
+        : {
+            ruleName: "r",
+            targetVaultName: pick(["v", unknown(), 3, scalar(1)]),
+            schedule: pick(["cron(0 5 ? * * *)", "cron(0 5 ? * MON-FRI *)", "rate(12 hours)", "cron(x)", unknown(), 4, scalar(1)]),
+            lifecycle: pick([
+              { deleteAfter: pick([7, 35, "35", unknown(), null]) },
+              { coldStorageAfter: 30, deleteAfter: 100 },
+              unknown(),
+              scalar(1),
+            ]),
+            copyActions: pick([
+              undefined,
+              unknown(),
+              [{ destinationVaultArn: scalar(2), lifecycle: { deleteAfter: pick([10, 400, scalar(2)]) } }],
+            ]),
+          },
+    );
+    stack.addType("aws:backup/plan:Plan", "backup-plan", { rules });
   }
   return { stack, secrets };
 }

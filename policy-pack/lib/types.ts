@@ -12,6 +12,8 @@ function types(...tokens: string[]): TypeSet {
 export const BACKUP_VAULT = types("aws:backup/vault:Vault");
 export const AIR_GAPPED_VAULT = types("aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault");
 export const BACKUP_SELECTION = types("aws:backup/selection:Selection");
+export const BACKUP_PLAN = types("aws:backup/plan:Plan");
+export const BACKUP_VAULT_LOCK = types("aws:backup/vaultLockConfiguration:VaultLockConfiguration");
 export const RESTORE_TESTING_SELECTION = types("aws:backup/restoreTestingSelection:RestoreTestingSelection");
 
 export const S3_BUCKET = types("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2");

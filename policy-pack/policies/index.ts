@@ -5,6 +5,7 @@ import { backupKeyDeletionProtected } from "./encryption/backupKeyDeletionProtec
 import { backupKeyPolicyRestricted } from "./encryption/backupKeyPolicyRestricted";
 import { backupKeyRotationEnabled } from "./encryption/backupKeyRotationEnabled";
 import { backupVaultCustomerManagedKey } from "./encryption/backupVaultCustomerManagedKey";
+import { backupPlanMinimumRetention } from "./retention/backupPlanMinimumRetention";
 
 /**
  * The pack's one explicit list of policies, in the order the engine runs them.
@@ -16,5 +17,6 @@ export const policies: readonly BackupPolicy[] = [
   backupKeyRotationEnabled,
   backupKeyDeletionProtected,
   backupKeyPolicyRestricted,
+  backupPlanMinimumRetention,
   previewVerificationGaps,
 ];

@@ -1,0 +1,137 @@
+/**
+ * The one model of an AWS Backup plan: its rules, each with its schedule, lifecycle,
+ * target vault and copy actions (each with its own lifecycle), read from a plan's
+ * props with unknowns kept. Rules are named by position (`rules[0]`), since a rule
+ * name is a property value.
+ */
+import type { IndexedResource } from "../stackIndex";
+import { describeType, getPath, isObject, isUnknown, numberField, booleanField, stringField, type Field, type Value } from "../values";
+
+/** A `lifecycle` block of a rule or of a copy action. */
+export interface Lifecycle {
+  /** Path of the block as the user writes it: `rules[0].lifecycle`. */
+  readonly path: string;
+  readonly deleteAfter: Field<number>;
+  readonly coldStorageAfter: Field<number>;
+}
+
+/** A copy action of a rule: where copies go and how long they are kept there. */
+export interface CopyAction {
+  /** `rules[0].copyActions[1]`. */
+  readonly path: string;
+  readonly destinationVaultArn: Value | undefined;
+  readonly lifecycle: Lifecycle;
+}
+
+export interface PlanRule {
+  /** `rules[0]`. */
+  readonly path: string;
+  readonly position: number;
+  readonly targetVaultName: Value | undefined;
+  readonly schedule: Field<string>;
+  readonly scheduleExpressionTimezone: Field<string>;
+  readonly enableContinuousBackup: Field<boolean>;
+  readonly lifecycle: Lifecycle;
+  /** `unknown` when the list (or one of its items) is unknown during preview. */
+  readonly copyActions: readonly CopyAction[] | "unknown";
+}
+
+/** What a plan's `rules` hold. */
+export type PlanRules =
+  | { readonly state: "unknown"; readonly property: string }
+  | { readonly state: "invalid"; readonly property: string; readonly found: string }
+  | { readonly state: "known"; readonly rules: readonly PlanRule[] };
+
+function lifecycleOf(block: Value | undefined, path: string): Lifecycle {
+  return {
+    path,
+    deleteAfter: numberField(getPath(block, ["deleteAfter"])),
+    coldStorageAfter: numberField(getPath(block, ["coldStorageAfter"])),
+  };
+}
+
+function copyActionsOf(value: Value | undefined, rulePath: string): readonly CopyAction[] | "unknown" {
+  if (isUnknown(value)) return "unknown";
+  if (!Array.isArray(value)) return [];
+  const out: CopyAction[] = [];
+  for (const [i, action] of value.entries()) {
+    if (isUnknown(action)) return "unknown";
+    if (!isObject(action)) continue;
+    const path = `${rulePath}.copyActions[${i}]`;
+    out.push({
+      path,
+      destinationVaultArn: action.destinationVaultArn,
+      lifecycle: lifecycleOf(action.lifecycle, `${path}.lifecycle`),
+    });
+  }
+  return out;
+}
+
+const rulesByPlan = new WeakMap<object, PlanRules>();
+
+/** The rules of a plan (inputs in a resource policy, outputs in a stack policy), parsed once per props object. */
+export function planRules(plan: IndexedResource): PlanRules {
+  const cached = rulesByPlan.get(plan.props);
+  if (cached) return cached;
+  const parsed = parseRules(plan.props.rules);
+  rulesByPlan.set(plan.props, parsed);
+  return parsed;
+}
+
+function parseRules(value: Value | undefined): PlanRules {
+  if (isUnknown(value)) return { state: "unknown", property: "rules" };
+  if (value === undefined || value === null) return { state: "known", rules: [] };
+  if (!Array.isArray(value)) return { state: "invalid", property: "rules", found: describeType(value) };
+  const rules: PlanRule[] = [];
+  for (const [i, rule] of value.entries()) {
+    const path = `rules[${i}]`;
+    if (isUnknown(rule)) return { state: "unknown", property: path };
+    if (!isObject(rule)) return { state: "invalid", property: path, found: describeType(rule) };
+    rules.push({
+      path,
+      position: i,
+      targetVaultName: rule.targetVaultName,
+      schedule: stringField(rule.schedule),
+      scheduleExpressionTimezone: stringField(rule.scheduleExpressionTimezone),
+      enableContinuousBackup: booleanField(rule.enableContinuousBackup),
+      lifecycle: lifecycleOf(rule.lifecycle, `${path}.lifecycle`),
+      copyActions: copyActionsOf(rule.copyActions, path),
+    });
+  }
+  return { state: "known", rules };
+}
+
+/** How long a lifecycle keeps recovery points, as AWS applies it. */
+export type Retention =
+  | { readonly kind: "unknown"; readonly property: string }
+  | { readonly kind: "invalid"; readonly property: string; readonly found: string }
+  /** No `deleteAfter`: AWS keeps the points until someone deletes them. */
+  | { readonly kind: "forever" }
+  | { readonly kind: "days"; readonly days: number; readonly coldStorageAfter?: number };
+
+export function retentionOf(lifecycle: Lifecycle): Retention {
+  const { deleteAfter, coldStorageAfter } = lifecycle;
+  if (deleteAfter.state === "unknown") return { kind: "unknown", property: `${lifecycle.path}.deleteAfter` };
+  if (deleteAfter.state === "invalid") return { kind: "invalid", property: `${lifecycle.path}.deleteAfter`, found: deleteAfter.found };
+  if (coldStorageAfter.state === "unknown") return { kind: "unknown", property: `${lifecycle.path}.coldStorageAfter` };
+  if (coldStorageAfter.state === "invalid") {
+    return { kind: "invalid", property: `${lifecycle.path}.coldStorageAfter`, found: coldStorageAfter.found };
+  }
+  if (deleteAfter.state === "absent") return { kind: "forever" };
+  return {
+    kind: "days",
+    days: deleteAfter.value,
+    ...(coldStorageAfter.state === "known" && { coldStorageAfter: coldStorageAfter.value }),
+  };
+}
+
+/** Every lifecycle a plan applies: each rule's, then each of its copy actions'. */
+export interface PlanLifecycle {
+  readonly rule: PlanRule;
+  /** Set for a copy action's lifecycle. */
+  readonly copyAction?: CopyAction;
+  readonly lifecycle: Lifecycle;
+}
+
+/** AWS keeps a recovery point in cold storage for at least 90 days. */
+export const COLD_STORAGE_MINIMUM_DAYS = 90;
