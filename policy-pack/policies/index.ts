@@ -5,6 +5,7 @@ import { backupKeyDeletionProtected } from "./encryption/backupKeyDeletionProtec
 import { backupKeyPolicyRestricted } from "./encryption/backupKeyPolicyRestricted";
 import { backupKeyRotationEnabled } from "./encryption/backupKeyRotationEnabled";
 import { backupVaultCustomerManagedKey } from "./encryption/backupVaultCustomerManagedKey";
+import { backupPlanFrequency } from "./retention/backupPlanFrequency";
 import { backupPlanMinimumRetention } from "./retention/backupPlanMinimumRetention";
 
 /**
@@ -18,5 +19,6 @@ export const policies: readonly BackupPolicy[] = [
   backupKeyDeletionProtected,
   backupKeyPolicyRestricted,
   backupPlanMinimumRetention,
+  backupPlanFrequency,
   previewVerificationGaps,
 ];
