@@ -28,6 +28,9 @@ const TYPES = [
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
   "aws:iam/role:Role",
   "aws:backup/plan:Plan",
+  "aws:backup/vaultPolicy:VaultPolicy",
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
 ];
 
 const PROPERTIES = [
@@ -54,6 +57,9 @@ const PROPERTIES = [
   "replicationConfiguration",
   "name",
   "arn",
+  "backupVaultName",
+  "blockPublicAcls",
+  "restrictPublicBuckets",
 ];
 
 /** A small deterministic PRNG (mulberry32), so a failure reproduces. */

@@ -37,4 +37,20 @@ const key = new aws.kms.Key("gap-key", {
   }),
 });
 
-new aws.backup.Vault("gap-vault", { kmsKeyArn: key.arn });
+const vault = new aws.backup.Vault("gap-vault", { kmsKeyArn: key.arn });
+
+// Who may destroy recovery points is settled by the vault policy, known at preview.
+new aws.backup.VaultPolicy("gap-vault-policy", {
+  backupVaultName: vault.name,
+  policy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy"],
+        Resource: "*",
+      },
+    ],
+  }),
+});

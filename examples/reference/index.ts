@@ -42,7 +42,33 @@ new aws.kms.Alias("backup-key-alias", { name: "alias/backup", targetKeyId: backu
 
 export const vault = new aws.backup.Vault("backup-vault", { kmsKeyArn: backupKey.arn });
 
+// Nobody, whatever their IAM permissions, deletes recovery points, shortens their
+// lifecycle or replaces this policy; AWS Backup's own lifecycle still expires them.
+new aws.backup.VaultPolicy("backup-vault-policy", {
+  backupVaultName: vault.name,
+  policy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyRecoveryPointDestruction",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy"],
+        Resource: "*",
+      },
+    ],
+  }),
+});
+
 export const backupBucket = new aws.s3.Bucket("backup-bucket", { tags: { purpose: "backup" } });
+
+new aws.s3.BucketPublicAccessBlock("backup-bucket-public-access-block", {
+  bucket: backupBucket.id,
+  blockPublicAcls: true,
+  blockPublicPolicy: true,
+  ignorePublicAcls: true,
+  restrictPublicBuckets: true,
+});
 
 new aws.s3.BucketServerSideEncryptionConfiguration("backup-bucket-encryption", {
   bucket: backupBucket.id,

@@ -15,6 +15,7 @@ export const BACKUP_SELECTION = types("aws:backup/selection:Selection");
 export const BACKUP_PLAN = types("aws:backup/plan:Plan");
 export const BACKUP_VAULT_LOCK = types("aws:backup/vaultLockConfiguration:VaultLockConfiguration");
 export const RESTORE_TESTING_SELECTION = types("aws:backup/restoreTestingSelection:RestoreTestingSelection");
+export const BACKUP_VAULT_POLICY = types("aws:backup/vaultPolicy:VaultPolicy");
 
 export const S3_BUCKET = types("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2");
 export const S3_BUCKET_ENCRYPTION = types(
@@ -22,6 +23,9 @@ export const S3_BUCKET_ENCRYPTION = types(
   "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 );
 export const S3_BUCKET_REPLICATION = types("aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+export const S3_BUCKET_POLICY = types("aws:s3/bucketPolicy:BucketPolicy");
+export const S3_BUCKET_PUBLIC_ACCESS_BLOCK = types("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+export const S3_ACCOUNT_PUBLIC_ACCESS_BLOCK = types("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock");
 
 /** Keys whose material and policy the customer controls. */
 export const KMS_KEY = types("aws:kms/key:Key");

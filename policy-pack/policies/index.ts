@@ -7,6 +7,8 @@ import { backupKeyRotationEnabled } from "./encryption/backupKeyRotationEnabled"
 import { backupVaultCustomerManagedKey } from "./encryption/backupVaultCustomerManagedKey";
 import { backupPlanFrequency } from "./retention/backupPlanFrequency";
 import { backupPlanMinimumRetention } from "./retention/backupPlanMinimumRetention";
+import { backupBucketPublicAccessBlocked } from "./identity/backupBucketPublicAccessBlocked";
+import { backupVaultDeletionDenied } from "./identity/backupVaultDeletionDenied";
 
 /**
  * The pack's one explicit list of policies, in the order the engine runs them.
@@ -20,5 +22,7 @@ export const policies: readonly BackupPolicy[] = [
   backupKeyPolicyRestricted,
   backupPlanMinimumRetention,
   backupPlanFrequency,
+  backupVaultDeletionDenied,
+  backupBucketPublicAccessBlocked,
   previewVerificationGaps,
 ];

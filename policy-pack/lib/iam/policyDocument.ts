@@ -16,7 +16,11 @@ export interface Statement {
   readonly notPrincipals: readonly Principal[];
   readonly actions: readonly string[];
   readonly notActions: readonly string[];
+  readonly resources: readonly string[];
+  readonly notResources: readonly string[];
   readonly hasCondition: boolean;
+  /** The `Condition` block as written (operator → key → values), `{}` when there is none. */
+  readonly condition: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
   /**
    * Condition keys that restrict who may call, lower-cased: those under an operator that
    * requires a match (`StringEquals`, `ArnLike`, …) with no wildcard-only value. Negated
@@ -87,60 +91,175 @@ function principals(value: Value | undefined): Principal[] | undefined {
   return out;
 }
 
-function parseStatement(raw: Value, position: number): Statement | string {
+/** Scalars in a policy may be written as numbers or booleans (`"aws:SecureTransport": false`). */
+function scalarStrings(value: Value | undefined): string[] | undefined {
+  if (typeof value === "boolean" || typeof value === "number") return [String(value)];
+  if (Array.isArray(value) && value.every((item) => typeof item === "boolean" || typeof item === "number" || typeof item === "string")) {
+    return value.map(String);
+  }
+  return strings(value);
+}
+
+type Condition = Record<string, Record<string, string[]>>;
+
+function parseCondition(value: Value | undefined): Condition | undefined {
+  if (value === undefined || value === null) return {};
+  if (!isObject(value)) return undefined;
+  const out: Condition = {};
+  for (const [operator, entries] of Object.entries(value)) {
+    if (!isObject(entries)) return undefined;
+    const block: Record<string, string[]> = {};
+    for (const [key, raw] of Object.entries(entries)) {
+      const values = scalarStrings(raw);
+      if (!values) return undefined;
+      block[key] = values;
+    }
+    out[operator] = block;
+  }
+  return out;
+}
+
+/** `"Allow"`, `"allow"`, `"ALLOW"`: IAM documents in the wild use every case. */
+function effectOf(value: Value | undefined): "Allow" | "Deny" | undefined {
+  if (typeof value !== "string") return undefined;
+  const lower = value.toLowerCase();
+  return lower === "allow" ? "Allow" : lower === "deny" ? "Deny" : undefined;
+}
+
+/** The fields of one statement, whichever of the two shapes it was written in. */
+interface RawStatement {
+  effect: Value | undefined;
+  principal: Principal[] | undefined;
+  notPrincipal: Principal[] | undefined;
+  action: Value | undefined;
+  notAction: Value | undefined;
+  resource: Value | undefined;
+  notResource: Value | undefined;
+  condition: Condition | undefined;
+}
+
+/** A statement as an IAM JSON document writes it (`Effect`, `Action`, `Principal: {AWS: …}`). */
+function jsonStatement(raw: { [key: string]: Value }): RawStatement {
+  return {
+    effect: getPath(raw, ["Effect"]),
+    principal: principals(getPath(raw, ["Principal"])),
+    notPrincipal: principals(getPath(raw, ["NotPrincipal"])),
+    action: getPath(raw, ["Action"]),
+    notAction: getPath(raw, ["NotAction"]),
+    resource: getPath(raw, ["Resource"]),
+    notResource: getPath(raw, ["NotResource"]),
+    condition: parseCondition(getPath(raw, ["Condition"])),
+  };
+}
+
+/** `[{type, identifiers}]`, as `aws.iam.getPolicyDocument` takes principals. */
+function argsPrincipals(value: Value | undefined): Principal[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return undefined;
+  const out: Principal[] = [];
+  for (const item of value) {
+    const kind = getPath(item, ["type"]);
+    const ids = strings(getPath(item, ["identifiers"]));
+    if (typeof kind !== "string" || !ids) return undefined;
+    for (const id of ids) out.push(kind === "*" || id === "*" ? { kind: kind === "*" ? "*" : kind, id: "*" } : { kind, id });
+  }
+  return out;
+}
+
+/** `[{test, variable, values}]`, as `aws.iam.getPolicyDocument` takes conditions. */
+function argsCondition(value: Value | undefined): Condition | undefined {
+  if (value === undefined || value === null) return {};
+  if (!Array.isArray(value)) return undefined;
+  const out: Condition = {};
+  for (const item of value) {
+    const test = getPath(item, ["test"]);
+    const variable = getPath(item, ["variable"]);
+    const values = scalarStrings(getPath(item, ["values"]));
+    if (typeof test !== "string" || typeof variable !== "string" || !values) return undefined;
+    out[test] = { ...out[test], [variable]: [...(out[test]?.[variable] ?? []), ...values] };
+  }
+  return out;
+}
+
+/** A statement as the arguments of `aws.iam.getPolicyDocument` write it (`effect`, `actions`, …). */
+function argsStatement(raw: { [key: string]: Value }): RawStatement {
+  return {
+    effect: getPath(raw, ["effect"]) ?? "Allow",
+    principal: argsPrincipals(getPath(raw, ["principals"])),
+    notPrincipal: argsPrincipals(getPath(raw, ["notPrincipals"])),
+    action: getPath(raw, ["actions"]),
+    notAction: getPath(raw, ["notActions"]),
+    resource: getPath(raw, ["resources"]),
+    notResource: getPath(raw, ["notResources"]),
+    condition: argsCondition(getPath(raw, ["conditions"])),
+  };
+}
+
+function parseStatement(raw: Value, position: number, shape: "json" | "args"): Statement | string {
   if (!isObject(raw)) return `statement ${position + 1} is not an object`;
   // Statements are named by position only: a Sid is a property value, and the policy
   // may have been a secret.
   const label = `${position + 1}`;
-  const effect = getPath(raw, ["Effect"]);
-  if (effect !== "Allow" && effect !== "Deny") return `statement ${label} has no Effect of "Allow" or "Deny"`;
-  const parsedPrincipals = principals(getPath(raw, ["Principal"]));
-  const parsedNotPrincipals = principals(getPath(raw, ["NotPrincipal"]));
-  if (!parsedPrincipals || !parsedNotPrincipals) return `statement ${label} has a malformed Principal`;
-  const actions = strings(getPath(raw, ["Action"]));
-  const notActions = strings(getPath(raw, ["NotAction"]));
+  const fields = shape === "json" ? jsonStatement(raw) : argsStatement(raw);
+  const effect = effectOf(fields.effect);
+  if (!effect) return `statement ${label} has no Effect of "Allow" or "Deny"`;
+  if (!fields.principal || !fields.notPrincipal) return `statement ${label} has a malformed Principal`;
+  const actions = strings(fields.action);
+  const notActions = strings(fields.notAction);
   if (!actions || !notActions) return `statement ${label} has a malformed Action or NotAction`;
-  const condition = getPath(raw, ["Condition"]);
+  const resources = strings(fields.resource);
+  const notResources = strings(fields.notResource);
+  if (!resources || !notResources) return `statement ${label} has a malformed Resource or NotResource`;
+  const condition = fields.condition;
+  if (!condition) return `statement ${label} has a malformed Condition`;
   const conditionKeys: string[] = [];
   let principalArnCondition: string[] | undefined;
-  if (isObject(condition)) {
-    for (const [operator, entries] of Object.entries(condition)) {
-      if (!isObject(entries) || !restricts(operator)) continue;
-      for (const [key, raw] of Object.entries(entries)) {
-        const values = strings(raw) ?? [];
-        if (values.length === 0 || values.some((value) => value === "*")) continue;
-        conditionKeys.push(key.toLowerCase());
-        if (key.toLowerCase() === "aws:principalarn" && !values.some((value) => /[*?]/.test(value))) {
-          principalArnCondition = [...(principalArnCondition ?? []), ...values];
-        }
+  for (const [operator, entries] of Object.entries(condition)) {
+    if (!restricts(operator)) continue;
+    for (const [key, values] of Object.entries(entries)) {
+      if (values.length === 0 || values.some((value) => value === "*")) continue;
+      conditionKeys.push(key.toLowerCase());
+      if (key.toLowerCase() === "aws:principalarn" && !values.some((value) => /[*?]/.test(value))) {
+        principalArnCondition = [...(principalArnCondition ?? []), ...values];
       }
     }
   }
   return {
     label,
     effect,
-    principals: parsedPrincipals,
-    notPrincipals: parsedNotPrincipals,
+    principals: fields.principal,
+    notPrincipals: fields.notPrincipal,
     actions,
     notActions,
-    hasCondition: isObject(condition) && Object.keys(condition).length > 0,
+    resources,
+    notResources,
+    hasCondition: Object.keys(condition).length > 0,
+    condition,
     conditionKeys,
     principalArnCondition,
   };
 }
 
-/** Parses an IAM policy document held as a JSON string (or an object). */
+/**
+ * Parses an IAM policy document however a program hands it over: a JSON string (as
+ * `JSON.stringify`, `aws.iam.getPolicyDocument(...).json` or a file gives it) or an
+ * object; `Statement` as one statement or a list; `Version` 2008 or 2012; `Action`,
+ * `Resource` and principals as one string or many; `Effect` in any case; or the
+ * arguments of `aws.iam.getPolicyDocument` (`statements: [{effect, actions, …}]`).
+ */
 export function parsePolicyDocument(value: Value | undefined): ParsedPolicy {
   const document = jsonField(value);
   if (document.state === "absent" || document.state === "unknown") return document;
   if (document.state === "invalid") return { state: "invalid", problem: `is ${document.found}` };
   if (!isObject(document.value)) return { state: "invalid", problem: "is not a JSON object" };
-  const raw = getPath(document.value, ["Statement"]);
+  const json = getPath(document.value, ["Statement"]);
+  const args = json === undefined ? getPath(document.value, ["statements"]) : undefined;
+  const raw = json ?? args;
   const list = Array.isArray(raw) ? raw : isObject(raw) ? [raw] : undefined;
   if (!list) return { state: "invalid", problem: "has no Statement" };
   const statements: Statement[] = [];
   for (const [i, item] of list.entries()) {
-    const statement = parseStatement(item, i);
+    const statement = parseStatement(item, i, json === undefined ? "args" : "json");
     if (typeof statement === "string") return { state: "invalid", problem: statement };
     statements.push(statement);
   }

@@ -23,7 +23,10 @@ describe("IAM policy documents", () => {
       notPrincipals: [],
       actions: ["kms:Decrypt"],
       notActions: [],
+      resources: [],
+      notResources: [],
       hasCondition: false,
+      condition: {},
       conditionKeys: [],
       principalArnCondition: undefined,
     });
@@ -56,5 +59,58 @@ describe("IAM policy documents", () => {
       problem: "statement 1 has a malformed Action or NotAction",
     });
     expect(parsePolicyDocument(undefined)).toEqual({ state: "absent" });
+  });
+});
+
+describe("IAM policy documents in every shape", () => {
+  const shapes: [string, unknown][] = [
+    [
+      "a JSON string with one statement",
+      JSON.stringify({ Version: "2008-10-17", Statement: { Effect: "allow", Action: "s3:GetObject", Resource: "*" } }),
+    ],
+    ["an object with a list", { Version: "2012-10-17", Statement: [{ Effect: "ALLOW", Action: ["s3:GetObject"], Resource: ["*"] }] }],
+    ["getPolicyDocument arguments", { statements: [{ actions: ["s3:GetObject"], resources: ["*"] }] }],
+  ];
+  it.each(shapes)("reads %s", (_, document) => {
+    const parsed = parsePolicyDocument(document as never);
+    expect(parsed.state === "known" && parsed.statements.map((s) => [s.effect, s.actions, s.resources])).toEqual([
+      ["Allow", ["s3:GetObject"], ["*"]],
+    ]);
+  });
+
+  it("reads getPolicyDocument principals and conditions", () => {
+    const parsed = parsePolicyDocument({
+      statements: [
+        {
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["s3:*"],
+          conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    });
+    expect(parsed.state === "known" && parsed.statements[0]).toMatchObject({
+      effect: "Deny",
+      principals: [{ kind: "*", id: "*" }],
+      condition: { Bool: { "aws:SecureTransport": ["false"] } },
+    });
+  });
+
+  it("says what is wrong with a malformed document and never throws", () => {
+    const cases: [unknown, string][] = [
+      ["{", "is a string that is not valid JSON"],
+      [JSON.stringify([1]), "is not a JSON object"],
+      [JSON.stringify({ Statement: "x" }), "has no Statement"],
+      [JSON.stringify({ Statement: [{ Effect: "Permit" }] }), 'statement 1 has no Effect of "Allow" or "Deny"'],
+      [JSON.stringify({ Statement: [{ Effect: "Allow", Resource: 3 }] }), "statement 1 has a malformed Resource or NotResource"],
+      [JSON.stringify({ Statement: [{ Effect: "Allow", Condition: { Bool: 1 } }] }), "statement 1 has a malformed Condition"],
+    ];
+    for (const [document, problem] of cases) expect(parsePolicyDocument(document as never)).toEqual({ state: "invalid", problem });
+  });
+
+  it("parses a document of 500 statements", () => {
+    const Statement = Array.from({ length: 500 }, (_, i) => ({ Effect: "Allow", Action: `s3:Get${i}`, Resource: "*" }));
+    const parsed = parsePolicyDocument(JSON.stringify({ Statement }));
+    expect(parsed.state === "known" && parsed.statements.length).toBe(500);
   });
 });

@@ -1,0 +1,74 @@
+import { parseArn } from "../arn";
+import type { IndexedResource, StackIndex } from "../stackIndex";
+import { stringField } from "../values";
+import { stackAccounts } from "./identities";
+import { decide, type Decision, type Policies, type Request } from "./evaluate";
+
+/**
+ * What the pack knows of a resource's ARN. During a first preview AWS has not assigned
+ * it, but the parts a program sets (name, region) are known; the account is known once
+ * any ARN of the stack is.
+ */
+export interface Address {
+  readonly arn?: string;
+  readonly region?: string;
+  readonly account?: string;
+  readonly name?: string;
+}
+
+/** The region a resource lives in: its own `region`, else its provider's. */
+export function regionOf(resource: IndexedResource): string | undefined {
+  const own = stringField(resource.props.region);
+  if (own.state === "known" && own.value !== "") return own.value;
+  const fromProvider = stringField(resource.provider?.props.region);
+  return fromProvider.state === "known" && fromProvider.value !== "" ? fromProvider.value : undefined;
+}
+
+/** The address of a resource whose physical name is in `nameProperty` (`name`, `bucket`). */
+export function addressOf(index: StackIndex, resource: IndexedResource, nameProperty: string): Address {
+  const arn = stringField(resource.props.arn);
+  if (arn.state === "known" && parseArn(arn.value)) {
+    const parsed = parseArn(arn.value)!;
+    return { arn: arn.value, region: parsed.region, account: parsed.account };
+  }
+  const name = stringField(resource.props[nameProperty]);
+  const accounts = [...stackAccounts(index)];
+  return {
+    region: regionOf(resource),
+    account: accounts.length === 1 ? accounts[0] : undefined,
+    name: name.state === "known" && name.value !== "" ? name.value : undefined,
+  };
+}
+
+/** Values that stand for a part of an ARN nobody knows yet; two, so that a policy naming one shows. */
+const FILLS = [
+  { region: "us-east-1", account: "000000000001", name: "unassigned-name-1" },
+  { region: "eu-west-3", account: "000000000002", name: "unassigned-name-2" },
+] as const;
+
+export interface Filled {
+  readonly region: string;
+  readonly account: string;
+  readonly name: string;
+}
+
+/**
+ * Decides a request about a resource whose ARN may be partly unknown: the request is
+ * built for two different guesses of every unknown part, and an answer that depends on
+ * the guess is conditional (the policy names the resource in a way only its real ARN
+ * settles).
+ */
+export function decideAt(address: Address, build: (filled: Filled) => Request | undefined, policies: Policies): Decision | undefined {
+  const decisions = new Set<Decision>();
+  for (const fill of FILLS) {
+    const request = build({
+      region: address.region ?? fill.region,
+      account: address.account ?? fill.account,
+      name: address.name ?? fill.name,
+    });
+    if (!request) return undefined;
+    decisions.add(decide(request, policies));
+    if (address.region && address.account && address.name) break;
+  }
+  return decisions.size === 1 ? [...decisions][0] : "conditional";
+}

@@ -1,0 +1,90 @@
+import { parseArn } from "../arn";
+import { describe, type StackIndex } from "../stackIndex";
+import type { Address, Filled } from "./addresses";
+import type { NamedStatements, Request } from "./evaluate";
+import { accountRootOf, identityForPrincipal } from "./identities";
+import { parsePolicyDocument, statementCoversAction, type Statement } from "./policyDocument";
+
+/**
+ * An identity policy that allows everything: the worst case of a caller's own IAM
+ * permissions, for asking what a resource policy alone denies.
+ */
+export const PROBE_IDENTITY_POLICY: NamedStatements = (() => {
+  const parsed = parsePolicyDocument({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+  return { name: "(any permissions)", statements: parsed.state === "known" ? parsed.statements : [] };
+})();
+
+/** An account that is not the stack's: the outsider a resource policy must also stop. */
+const OTHER_ACCOUNT = "999999999999";
+
+/**
+ * A request by a probe caller: `"workload"` (a role of the resource's account that is
+ * no one in particular), `"outsider"` (a role of another account) or a principal ARN.
+ * The caller's ARN and account are known context; the request uses TLS, as SDKs do.
+ */
+export function probeRequest(caller: string, filled: Filled, action: string, resource: string): Request {
+  const principal =
+    caller === "workload"
+      ? `arn:aws:iam::${filled.account}:role/unassigned-workload-role`
+      : caller === "outsider"
+        ? `arn:aws:iam::${OTHER_ACCOUNT}:role/unassigned-outsider-role`
+        : caller;
+  const account = accountRootOf(principal) ?? parseArn(principal)?.account ?? filled.account;
+  return {
+    principal,
+    action,
+    resource,
+    resourceAccount: filled.account,
+    context: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": account, "aws:SecureTransport": "true" },
+  };
+}
+
+const RECOVERY_POINT_ACTIONS: ReadonlySet<string> = new Set([
+  "backup:deleterecoverypoint",
+  "backup:updaterecoverypointlifecycle",
+  "backup:disassociaterecoverypoint",
+]);
+
+/** The resource an action on a vault is authorised against: a recovery point in it, or the vault. */
+export function vaultActionResource(address: Address, filled: Filled, action: string): string {
+  if (RECOVERY_POINT_ACTIONS.has(action.toLowerCase()))
+    return `arn:aws:backup:${filled.region}:${filled.account}:recovery-point:unassigned-recovery-point`;
+  return address.arn ?? `arn:aws:backup:${filled.region}:${filled.account}:backup-vault:${filled.name}`;
+}
+
+const NEGATED_PRINCIPAL_OPERATORS = /^(StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike|ArnNotEquals|ArnNotLike)(IfExists)?$/i;
+
+/**
+ * The principals a Deny of `action` spares by name: its `NotPrincipal`, and the values
+ * of a negated condition on `aws:PrincipalArn` (the break-glass pattern).
+ */
+export function denyExemptions(statements: readonly Statement[], action: string): string[] {
+  const out = new Set<string>();
+  for (const statement of statements) {
+    if (statement.effect !== "Deny" || !statementCoversAction(statement, action)) continue;
+    for (const principal of statement.notPrincipals) if (principal.id !== "*") out.add(principal.id);
+    for (const [operator, entries] of Object.entries(statement.condition)) {
+      if (!NEGATED_PRINCIPAL_OPERATORS.test(operator)) continue;
+      for (const [key, values] of Object.entries(entries)) {
+        if (key.toLowerCase() === "aws:principalarn") values.forEach((value) => out.add(value));
+      }
+    }
+  }
+  return [...out];
+}
+
+/** Whether a principal is one of the configured break-glass principals (by ARN, or as the same stack identity). */
+export function breakGlass(index: StackIndex, breakGlassArns: readonly string[], principal: string): boolean {
+  if (breakGlassArns.includes(principal)) return true;
+  const identity = identityForPrincipal(index, principal);
+  return identity !== undefined && breakGlassArns.some((arn) => identityForPrincipal(index, arn) === identity);
+}
+
+/** How a message names a principal without echoing a value that may have been secret. */
+export function describePrincipal(index: StackIndex, principal: string): string {
+  const identity = identityForPrincipal(index, principal);
+  if (identity) return describe(identity);
+  if (accountRootOf(principal)) return "an account root";
+  if (/[*?]/.test(principal)) return "every principal matching a wildcard pattern";
+  return "a principal outside the stack";
+}
