@@ -25,6 +25,15 @@ export async function check(stack: FixtureStack, policy?: string, policyPackConf
   return violationsOf(await runPolicies(policies as readonly Policy[], stack.view(), { policyPackConfig }), policy);
 }
 
+/**
+ * Runs one area's policies with `preview-verification-gaps` (so it sees their gaps) and
+ * keeps every finding: the whole pack as a stack with only that area's controls sees it.
+ */
+export async function checkArea(stack: FixtureStack, area: string, policyPackConfig?: unknown): Promise<Violation[]> {
+  const chosen = policies.filter((policy) => policy.area === area || policy.name === "preview-verification-gaps");
+  return violationsOf(await runPolicies(chosen as readonly Policy[], stack.view(), { policyPackConfig }));
+}
+
 export function urnOf(stack: FixtureStack, type: string, name: string): string {
   return `urn:pulumi:${stack.stack}::${stack.project}::${type}::${name}`;
 }

@@ -78,7 +78,8 @@ describe("recordProgram", () => {
     expect(key.outputs.id).toBe("1234abcd-12ab-34cd-56ef-1234567890ab");
     expect(key.outputs.arn).toMatch(/^arn:aws:kms:eu-west-1:123456789012:key\//);
     expect(byName(preview, "existing-key-vault").propertyDependencies).toEqual({ kmsKeyArn: [key.urn] });
-    const result = await runPolicies(policies as readonly Policy[], preview);
+    const custody = policies.filter((policy) => policy.area === "encryption");
+    const result = await runPolicies(custody as readonly Policy[], preview);
     expect(result.diagnostics.filter((d) => d.urn.endsWith("::existing-key-vault"))).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { FixtureStack, ref } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { check, checkArea } from "../../helpers";
 
 const POLICY = "preview-verification-gaps";
 const KEY = "aws:kms/key:Key";
@@ -19,7 +19,7 @@ function gappyStack(): FixtureStack {
 
 describe(POLICY, () => {
   it("lists every control a resource could not be verified under, with the value, in one advisory", async () => {
-    expect(await check(gappyStack())).toEqual([
+    expect(await checkArea(gappyStack(), "encryption")).toEqual([
       {
         policy: POLICY,
         urn: `urn:pulumi:test::fixture::${KEY}::gap-key`,
@@ -38,7 +38,7 @@ describe(POLICY, () => {
       "backup-key-rotation-enabled": "disabled",
       "backup-key-deletion-protected": { exemptions: [{ resource: "gap-*", reason: "window managed by the platform team" }] },
     };
-    expect(await check(gappyStack(), POLICY, config)).toEqual([
+    expect(await checkArea(gappyStack(), "encryption", config).then((found) => found.filter((v) => v.policy === POLICY))).toEqual([
       {
         policy: POLICY,
         urn: `urn:pulumi:test::fixture::${KEY}::gap-key`,
@@ -52,6 +52,6 @@ describe(POLICY, () => {
     const stack = new FixtureStack({ mode: "known" });
     const key = stack.add(aws.kms.Key, "pass-key", { enableKeyRotation: true });
     stack.add(aws.backup.Vault, "pass-vault", { kmsKeyArn: ref(key, "arn") });
-    expect(await check(stack)).toEqual([]);
+    expect(await checkArea(stack, "encryption")).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { FixtureStack, ref, type Fixture } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { check, checkArea } from "../../helpers";
 
 const POLICY = "backup-bucket-customer-managed-key";
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -31,14 +31,14 @@ describe(POLICY, () => {
           rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(key, "arn") } },
         },
       });
-      expect(await check(stack)).toEqual([]);
+      expect(await checkArea(stack, "encryption")).toEqual([]);
     });
 
     it("ignores buckets that are not backup buckets", async () => {
       const stack = new FixtureStack();
       const data = stack.add(aws.s3.Bucket, "pass-data-bucket", { tags: { purpose: "website" } });
       encrypt(stack, data, "pass-data-bucket-sse", { sseAlgorithm: "AES256" });
-      expect(await check(stack)).toEqual([]);
+      expect(await checkArea(stack, "encryption")).toEqual([]);
     });
   });
 
@@ -50,7 +50,7 @@ describe(POLICY, () => {
       const awsManaged = stack.add(aws.s3.Bucket, "fail-aws-managed", { tags: { purpose: "backup" } });
       encrypt(stack, awsManaged, "fail-aws-managed-sse", { sseAlgorithm: "aws:kms" });
       stack.add(aws.s3.Bucket, "fail-no-encryption", { tags: { purpose: "backup" } });
-      expect(await check(stack)).toEqual([
+      expect(await checkArea(stack, "encryption")).toEqual([
         {
           policy: POLICY,
           urn: urn(BUCKET, "fail-aws-managed"),
@@ -121,7 +121,7 @@ describe(POLICY, () => {
     });
     const sseS3 = (name: string) =>
       `Bucket '${name}' has no default encryption configuration, so S3 encrypts it with SSE-S3 (keys held by AWS); add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (or aws:kms:dsse) and kmsMasterKeyId set to the ARN of a customer-managed aws.kms.Key.`;
-    expect(await check(stack)).toEqual([
+    expect(await checkArea(stack, "encryption")).toEqual([
       { policy: POLICY, urn: urn(BUCKET, "fail-first-replica"), message: sseS3("fail-first-replica") },
       { policy: POLICY, urn: urn(BUCKET, "fail-second-replica"), message: sseS3("fail-second-replica") },
     ]);
@@ -143,7 +143,7 @@ describe(POLICY, () => {
         },
       ],
     });
-    expect(await check(stack)).toEqual([
+    expect(await checkArea(stack, "encryption")).toEqual([
       {
         policy: POLICY,
         urn: urn(BUCKET, "fail-v2-replica"),
@@ -158,7 +158,7 @@ describe(POLICY, () => {
       const stack = new FixtureStack();
       const source = stack.add(aws.ssm.Parameter, "tag-source", { type: "String", value: "backup" });
       stack.add(aws.s3.Bucket, "gap-bucket", { tags: ref(source, "tags") as never });
-      expect(await check(stack)).toEqual([
+      expect(await checkArea(stack, "encryption")).toEqual([
         {
           policy: "preview-verification-gaps",
           urn: urn(BUCKET, "gap-bucket"),
@@ -176,7 +176,7 @@ describe(POLICY, () => {
       encrypt(stack, bucket, "gap-tags-bucket-sse", { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(key, "arn") });
       const why =
         "it encrypts Bucket 'gap-tags-bucket', whose tags are unknown during preview, so whether it is a backup key cannot be decided.";
-      expect(await check(stack)).toEqual([
+      expect(await checkArea(stack, "encryption")).toEqual([
         {
           policy: "preview-verification-gaps",
           urn: "urn:pulumi:test::fixture::aws:kms/key:Key::gap-key",
@@ -201,7 +201,7 @@ describe(POLICY, () => {
       const bucket = stack.add(aws.s3.Bucket, "gap-key-bucket", { tags: { purpose: "backup" } });
       const param = stack.add(aws.ssm.Parameter, "key-param", { type: "String", value: "x" });
       encrypt(stack, bucket, "gap-key-bucket-sse", { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(param, "value") });
-      expect(await check(stack)).toEqual([
+      expect(await checkArea(stack, "encryption")).toEqual([
         {
           policy: "preview-verification-gaps",
           urn: urn(BUCKET, "gap-key-bucket"),

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { FixtureStack, ref, type Fixture } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { check, checkArea } from "../../helpers";
 
 const POLICY = "backup-key-deletion-protected";
 const urn = (type: string, name: string) => `urn:pulumi:test::fixture::${type}::${name}`;
@@ -69,7 +69,7 @@ describe(POLICY, () => {
       deletionWindowInDays: 7,
     });
     vaultFor(stack, stack.add(aws.kms.ReplicaKey, "pass-replica", { primaryKeyArn: ref(primary, "arn") }));
-    expect(await check(stack)).toEqual([
+    expect(await checkArea(stack, "encryption")).toEqual([
       {
         policy: POLICY,
         urn: urn("aws:kms/key:Key", "fail-aliased"),
@@ -114,7 +114,7 @@ describe(POLICY, () => {
       stack,
       stack.add(aws.kms.Key, "gap-window", { enableKeyRotation: true, deletionWindowInDays: ref(source, "value") as unknown as number }),
     );
-    expect(await check(stack)).toEqual([
+    expect(await checkArea(stack, "encryption")).toEqual([
       {
         policy: "preview-verification-gaps",
         urn: urn("aws:kms/key:Key", "gap-window"),

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { FixtureStack, ref, type Fixture } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { check, checkArea } from "../../helpers";
 
 const POLICY = "backup-key-policy-restricted";
 const KEY = "aws:kms/key:Key";
@@ -340,7 +340,7 @@ describe(POLICY, () => {
     const role = stack.add(aws.iam.Role, "reader", { assumeRolePolicy: TRUST });
     const key = stack.add(aws.kms.Key, "gap-policy", { enableKeyRotation: true, policy: ref(role, "arn") });
     stack.add(aws.backup.Vault, "gap-policy-vault", { kmsKeyArn: ref(key, "arn") });
-    expect(await check(stack)).toEqual([
+    expect(await checkArea(stack, "encryption")).toEqual([
       {
         policy: "preview-verification-gaps",
         urn: urn("gap-policy"),

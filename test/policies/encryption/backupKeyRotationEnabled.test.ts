@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { FixtureStack, ref, unknown, type Fixture } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { check, checkArea } from "../../helpers";
 
 const POLICY = "backup-key-rotation-enabled";
 const KEY = "aws:kms/key:Key";
@@ -91,7 +91,7 @@ describe(POLICY, () => {
     const stack = new FixtureStack();
     const primaryKeyArn = "arn:aws:kms:us-west-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
     vaultFor(stack, stack.add(aws.kms.ReplicaKey, "gap-replica", { primaryKeyArn }));
-    expect(await check(stack)).toEqual([
+    expect(await checkArea(stack, "encryption")).toEqual([
       {
         policy: "preview-verification-gaps",
         urn: "urn:pulumi:test::fixture::aws:kms/replicaKey:ReplicaKey::gap-replica",
@@ -106,7 +106,7 @@ describe(POLICY, () => {
     const flag = stack.add(aws.ssm.Parameter, "rotation-flag", { type: "String", value: "true" });
     vaultFor(stack, stack.add(aws.kms.Key, "gap-rotation", { enableKeyRotation: ref(flag, "value") as unknown as boolean }));
     vaultFor(stack, stack.add(aws.kms.Key, "pass-computed-default", { enableKeyRotation: true, rotationPeriodInDays: unknown<number>() }));
-    expect(await check(stack)).toEqual([
+    expect(await checkArea(stack, "encryption")).toEqual([
       {
         policy: "preview-verification-gaps",
         urn: urn("gap-rotation"),
