@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { FixtureStack, ref } from "../../../kit/fixtures";
-import { check, checkArea } from "../../helpers";
+import { checkArea } from "../../helpers";
 
 const POLICY = "preview-verification-gaps";
 const KEY = "aws:kms/key:Key";
