@@ -31,6 +31,10 @@ const TYPES = [
   "aws:backup/vaultPolicy:VaultPolicy",
   "aws:s3/bucketPolicy:BucketPolicy",
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:backup/vaultNotifications:VaultNotifications",
+  "aws:rds/instance:Instance",
+  "aws:rds/cluster:Cluster",
+  "aws:dynamodb/table:Table",
 ];
 
 const PROPERTIES = [
@@ -60,6 +64,13 @@ const PROPERTIES = [
   "backupVaultName",
   "blockPublicAcls",
   "restrictPublicBuckets",
+  "backupVaultEvents",
+  "snsTopicArn",
+  "backupRetentionPeriod",
+  "deleteAutomatedBackups",
+  "skipFinalSnapshot",
+  "replicateSourceDb",
+  "pointInTimeRecovery",
 ];
 
 /** A small deterministic PRNG (mulberry32), so a failure reproduces. */
@@ -100,6 +111,8 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
           "GENERATE_VERIFY_MAC",
           "true",
           "30",
+          "BACKUP_JOB_COMPLETED",
+          "BACKUP_JOB_FAILED",
         ]);
       case 5:
         return pick([

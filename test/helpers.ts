@@ -12,16 +12,23 @@ export interface Violation {
   readonly message: string;
 }
 
-/** The exact `{policy, urn, message}` set of a result, in a stable order. */
-export function violationsOf(result: AnalysisResult, policy?: string): Violation[] {
+/** The gap-listing policy, which sees every other policy's gaps. */
+export const GAPS = "preview-verification-gaps";
+
+/** The exact `{policy, urn, message}` set of a result (of one policy or several), in a stable order. */
+export function violationsOf(result: AnalysisResult, policy?: string | readonly string[]): Violation[] {
+  const wanted = typeof policy === "string" ? [policy] : policy;
   return result.diagnostics
-    .filter((d) => policy === undefined || d.policy === policy)
+    .filter((d) => wanted === undefined || wanted.includes(d.policy))
     .map(({ policy: name, urn, message }) => ({ policy: name, urn, message }))
     .sort((a, b) => a.policy.localeCompare(b.policy) || a.urn.localeCompare(b.urn) || a.message.localeCompare(b.message));
 }
 
-/** Runs the whole pack in-process (so preview-verification-gaps sees the others) and keeps one policy's findings. */
-export async function check(stack: FixtureStack, policy?: string, policyPackConfig?: unknown): Promise<Violation[]> {
+/**
+ * Runs the whole pack in-process (so preview-verification-gaps sees the others) and keeps
+ * the findings of one policy, or of several (`[POLICY, GAPS]`), or all.
+ */
+export async function check(stack: FixtureStack, policy?: string | readonly string[], policyPackConfig?: unknown): Promise<Violation[]> {
   return violationsOf(await runPolicies(policies as readonly Policy[], stack.view(), { policyPackConfig }), policy);
 }
 

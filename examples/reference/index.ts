@@ -79,3 +79,13 @@ new aws.s3.BucketServerSideEncryptionConfiguration("backup-bucket-encryption", {
     },
   ],
 });
+
+// Coverage and monitoring: job outcomes reach people. A failed backup arrives as
+// BACKUP_JOB_COMPLETED with state FAILED (BACKUP_JOB_FAILED is deprecated and never fires).
+const backupAlerts = new aws.sns.Topic("backup-alerts", {});
+
+new aws.backup.VaultNotifications("backup-vault-notifications", {
+  backupVaultName: vault.name,
+  snsTopicArn: backupAlerts.arn,
+  backupVaultEvents: ["BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED", "RESTORE_JOB_COMPLETED", "S3_BACKUP_OBJECT_FAILED"],
+});

@@ -16,6 +16,10 @@ export const BACKUP_PLAN = types("aws:backup/plan:Plan");
 export const BACKUP_VAULT_LOCK = types("aws:backup/vaultLockConfiguration:VaultLockConfiguration");
 export const RESTORE_TESTING_SELECTION = types("aws:backup/restoreTestingSelection:RestoreTestingSelection");
 export const BACKUP_VAULT_POLICY = types("aws:backup/vaultPolicy:VaultPolicy");
+export const BACKUP_VAULT_NOTIFICATIONS = types("aws:backup/vaultNotifications:VaultNotifications");
+export const RESTORE_TESTING_PLAN = types("aws:backup/restoreTestingPlan:RestoreTestingPlan");
+export const BACKUP_FRAMEWORK = types("aws:backup/framework:Framework");
+export const BACKUP_REPORT_PLAN = types("aws:backup/reportPlan:ReportPlan");
 
 export const S3_BUCKET = types("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2");
 export const S3_BUCKET_ENCRYPTION = types(

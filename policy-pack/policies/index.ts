@@ -1,4 +1,6 @@
 import type { BackupPolicy } from "../lib/define";
+import { backupVaultNotificationsEnabled } from "./coverage/backupVaultNotificationsEnabled";
+import { dataStoreNativeBackupsEnabled } from "./coverage/dataStoreNativeBackupsEnabled";
 import { previewVerificationGaps } from "./coverage/previewVerificationGaps";
 import { backupBucketCustomerManagedKey } from "./encryption/backupBucketCustomerManagedKey";
 import { backupKeyDeletionProtected } from "./encryption/backupKeyDeletionProtected";
@@ -24,5 +26,7 @@ export const policies: readonly BackupPolicy[] = [
   backupPlanFrequency,
   backupVaultDeletionDenied,
   backupBucketPublicAccessBlocked,
+  dataStoreNativeBackupsEnabled,
+  backupVaultNotificationsEnabled,
   previewVerificationGaps,
 ];
