@@ -14,6 +14,7 @@ import { formatResult, summarize } from "./engine/format";
 import { analyzeView, runPolicyPack, type AnalysisResult } from "./engine/run";
 import { readStackExport, StackExportError } from "./export";
 import { recordProgram, RecordError } from "./recorder";
+import { toSarif } from "./sarif";
 import type { EngineView } from "./view";
 
 export const USAGE = `Usage:
@@ -24,6 +25,7 @@ Options:
   --policy-pack-config <file>  policy configuration, as for pulumi preview
   --policy-pack <dir>          the pack to run (default: this repository's policy-pack)
   --json                       print the result as JSON
+  --sarif                      print the result as SARIF 2.1.0 (for code-scanning dashboards)
   --known                      (preview) every value known, as in an update of an existing stack
 
 Exit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or input.`;
@@ -36,6 +38,7 @@ export interface CliArgs {
   readonly stack?: string;
   readonly known: boolean;
   readonly json: boolean;
+  readonly sarif: boolean;
   readonly policyPackConfig?: string;
   readonly policyPack?: string;
 }
@@ -52,7 +55,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       continue;
     }
     const [name = "", inline] = arg.slice(2).split("=", 2);
-    if (name === "json" || name === "known") flags[name] = true;
+    if (name === "json" || name === "known" || name === "sarif") flags[name] = true;
     else if (name === "policy-pack-config" || name === "policy-pack" || name === "stack") {
       const value = inline ?? rest[++i];
       if (!value) throw new UsageError(`--${name} needs a value`);
@@ -62,6 +65,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (positional.length !== 1)
     throw new UsageError(`${command} takes exactly one ${command === "preview" ? "program directory" : "stack export file"}`);
   if (command === "audit" && (flags.known || flags.stack)) throw new UsageError("--known and --stack apply to preview only");
+  if (flags.json && flags.sarif) throw new UsageError("--json and --sarif are two output formats; pass one");
   const text = (key: string) => (typeof flags[key] === "string" ? (flags[key] as string) : undefined);
   return {
     command,
@@ -69,6 +73,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     stack: text("stack"),
     known: flags.known === true,
     json: flags.json === true,
+    sarif: flags.sarif === true,
     policyPackConfig: text("policy-pack-config"),
     policyPack: text("policy-pack"),
   };
@@ -122,6 +127,12 @@ export function resultJson(result: AnalysisResult): string {
   );
 }
 
+/** The file a SARIF result points at: the program's Pulumi.yaml, or the stack export, relative to the working directory. */
+function sarifArtifact(args: CliArgs): string {
+  const file = args.command === "preview" ? path.join(args.target, "Pulumi.yaml") : args.target;
+  return path.relative(process.cwd(), path.resolve(file)).split(path.sep).join("/");
+}
+
 export interface MainOptions {
   /**
    * Pack processes already started, one per mode (tests share them); by default the
@@ -154,6 +165,7 @@ export async function main(
       : await runPolicyPack(packDir, view, { policyPackConfig: config });
     for (const warning of result.warnings) err(`warning: ${warning}`);
     if (args.json) out(resultJson(result));
+    else if (args.sarif) out(JSON.stringify(toSarif(result, sarifArtifact(args)), null, 2));
     else {
       out(formatResult(result, path.relative(process.cwd(), packDir) || "."));
       out(`\n${summarize(result.diagnostics)}${result.failed ? ": a mandatory policy failed, so pulumi would stop here" : ""}`);
