@@ -158,6 +158,7 @@ describe("bad usage and bad input exit 2", () => {
       stack: "prod",
       known: true,
       json: true,
+      sarif: false,
       policyPackConfig: undefined,
       policyPack: undefined,
     });
