@@ -35,6 +35,12 @@ const TYPES = [
   "aws:rds/instance:Instance",
   "aws:rds/cluster:Cluster",
   "aws:dynamodb/table:Table",
+  "aws:s3/bucketVersioning:BucketVersioning",
+  "aws:s3/bucketVersioningV2:BucketVersioningV2",
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+  "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
 ];
 
 const PROPERTIES = [
@@ -220,6 +226,64 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
           },
     );
     stack.addType("aws:backup/plan:Plan", "backup-plan", { rules });
+  }
+  // Half the bags also hold a backup bucket with randomly shaped versioning, Object Lock
+  // and lifecycle, inline or split (drawn last as well).
+  if (random() < 0.5) {
+    const days = () => pick([1, 7, 35, 400, "35", unknown(), null, scalar(2)]);
+    const bucket = stack.addType(pick(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]), "backup-bucket", {
+      tags: { purpose: "backup" },
+      objectLockEnabled: pick([true, false, undefined, unknown(), scalar(1)]),
+      versioning: pick([undefined, { enabled: pick([true, false, "true", unknown(), scalar(2)]) }, scalar(1)]),
+      versionings: pick([undefined, [{ enabled: pick([true, false, scalar(2)]) }], scalar(1)]),
+      lifecycleRules: pick([
+        undefined,
+        [{ enabled: pick([true, false, unknown()]), expiration: { days: days() }, noncurrentVersionExpiration: { days: days() } }],
+        [
+          {
+            enabled: true,
+            expirations: [{ days: days(), date: pick([undefined, "2027-01-01", 3]) }],
+            noncurrentVersionExpirations: [{ days: days() }],
+          },
+        ],
+        scalar(1),
+      ]),
+      objectLockConfiguration: pick([
+        undefined,
+        {
+          objectLockEnabled: "Enabled",
+          rule: { defaultRetention: { mode: pick(["COMPLIANCE", "GOVERNANCE", 4, unknown()]), days: days() } },
+        },
+        { objectLockEnabled: pick(["Enabled", unknown()]), rules: [{ defaultRetentions: [{ mode: "COMPLIANCE", years: days() }] }] },
+        scalar(1),
+      ]),
+    });
+    for (let j = Math.floor(random() * 3); j > 0; j--) {
+      const type = pick(TYPES.filter((t) => /bucket(Versioning|ObjectLock|Lifecycle)/.test(t)));
+      stack.addType(type, `backup-bucket-split-${j}`, {
+        bucket: pick([ref(bucket, "id"), "unknown-bucket", scalar(1)]),
+        versioningConfiguration: pick([
+          { status: pick(["Enabled", "Suspended", "Disabled", unknown(), 3]), mfaDelete: pick(["Enabled", true, undefined]) },
+          scalar(1),
+        ]),
+        objectLockEnabled: pick([undefined, "Enabled", unknown(), 5]),
+        rule: pick([
+          { defaultRetention: { mode: pick(["COMPLIANCE", "GOVERNANCE"]), days: days(), years: pick([undefined, 1, unknown()]) } },
+          scalar(1),
+        ]),
+        rules: pick([
+          [
+            {
+              id: "r",
+              status: pick(["Enabled", "Disabled", unknown(), 2]),
+              expiration: { days: days() },
+              noncurrentVersionExpiration: { noncurrentDays: days() },
+            },
+          ],
+          scalar(1),
+        ]),
+      });
+    }
   }
   return { stack, secrets };
 }

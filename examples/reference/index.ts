@@ -60,7 +60,28 @@ new aws.backup.VaultPolicy("backup-vault-policy", {
   }),
 });
 
-export const backupBucket = new aws.s3.Bucket("backup-bucket", { tags: { purpose: "backup" } });
+// Recovery points kept 35 days daily and a year monthly, past the 30-day windows
+// providers keep on their own.
+export const plan = new aws.backup.Plan("backup-plan", {
+  rules: [
+    { ruleName: "daily", targetVaultName: vault.name, schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfter: 35 } },
+    { ruleName: "monthly", targetVaultName: vault.name, schedule: "cron(0 5 1 * ? *)", lifecycle: { deleteAfter: 365 } },
+  ],
+});
+
+// Versioned and locked in compliance mode: nobody, root included, can delete or
+// overwrite a backup object for 35 days.
+export const backupBucket = new aws.s3.Bucket("backup-bucket", { tags: { purpose: "backup" }, objectLockEnabled: true });
+
+new aws.s3.BucketVersioning("backup-bucket-versioning", {
+  bucket: backupBucket.id,
+  versioningConfiguration: { status: "Enabled" },
+});
+
+new aws.s3.BucketObjectLockConfiguration("backup-bucket-object-lock", {
+  bucket: backupBucket.id,
+  rule: { defaultRetention: { mode: "COMPLIANCE", days: 35 } },
+});
 
 new aws.s3.BucketPublicAccessBlock("backup-bucket-public-access-block", {
   bucket: backupBucket.id,

@@ -60,6 +60,15 @@ export function integerField(description: string, defaultValue: number, minimum:
   );
 }
 
+export function enumField<T extends string>(description: string, defaultValue: T, values: readonly T[]): ConfigField<T> {
+  return field(
+    { type: "string", enum: [...values], description },
+    defaultValue,
+    (raw) => (typeof raw === "string" && (values as readonly string[]).includes(raw) ? (raw as T) : undefined),
+    `must be one of ${values.join(", ")}`,
+  );
+}
+
 export function stringMapField(
   description: string,
   defaultValue: Readonly<Record<string, string>>,

@@ -30,6 +30,15 @@ export const S3_BUCKET_REPLICATION = types("aws:s3/bucketReplicationConfig:Bucke
 export const S3_BUCKET_POLICY = types("aws:s3/bucketPolicy:BucketPolicy");
 export const S3_BUCKET_PUBLIC_ACCESS_BLOCK = types("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
 export const S3_ACCOUNT_PUBLIC_ACCESS_BLOCK = types("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock");
+export const S3_BUCKET_VERSIONING = types("aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2");
+export const S3_BUCKET_OBJECT_LOCK = types(
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+  "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+);
+export const S3_BUCKET_LIFECYCLE = types(
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+);
 
 /** Keys whose material and policy the customer controls. */
 export const KMS_KEY = types("aws:kms/key:Key");

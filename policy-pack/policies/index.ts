@@ -7,6 +7,9 @@ import { backupKeyDeletionProtected } from "./encryption/backupKeyDeletionProtec
 import { backupKeyPolicyRestricted } from "./encryption/backupKeyPolicyRestricted";
 import { backupKeyRotationEnabled } from "./encryption/backupKeyRotationEnabled";
 import { backupVaultCustomerManagedKey } from "./encryption/backupVaultCustomerManagedKey";
+import { backupBucketLifecycleRetention } from "./retention/backupBucketLifecycleRetention";
+import { backupBucketObjectLockEnabled } from "./retention/backupBucketObjectLockEnabled";
+import { backupBucketVersioningEnabled } from "./retention/backupBucketVersioningEnabled";
 import { backupPlanFrequency } from "./retention/backupPlanFrequency";
 import { backupPlanMinimumRetention } from "./retention/backupPlanMinimumRetention";
 import { backupBucketPublicAccessBlocked } from "./identity/backupBucketPublicAccessBlocked";
@@ -28,5 +31,8 @@ export const policies: readonly BackupPolicy[] = [
   backupBucketPublicAccessBlocked,
   dataStoreNativeBackupsEnabled,
   backupVaultNotificationsEnabled,
+  backupBucketObjectLockEnabled,
+  backupBucketVersioningEnabled,
+  backupBucketLifecycleRetention,
   previewVerificationGaps,
 ];

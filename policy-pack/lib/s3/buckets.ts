@@ -1,8 +1,29 @@
 import { parseArn } from "../arn";
 import { globMatches } from "../glob";
-import type { IndexedResource, StackIndex } from "../stackIndex";
-import { S3_BUCKET, S3_BUCKET_ENCRYPTION, S3_BUCKET_REPLICATION, type TypeSet } from "../types";
-import { expandPath, getPath, isUnknown, jsonField, listField, stringField, stringMapField, type Value } from "../values";
+import { describe, type IndexedResource, type StackIndex } from "../stackIndex";
+import { unverifiable, type Outcome } from "../outcome";
+import {
+  S3_BUCKET,
+  S3_BUCKET_ENCRYPTION,
+  S3_BUCKET_LIFECYCLE,
+  S3_BUCKET_OBJECT_LOCK,
+  S3_BUCKET_REPLICATION,
+  S3_BUCKET_VERSIONING,
+  type TypeSet,
+} from "../types";
+import {
+  booleanField,
+  expandPath,
+  getPath,
+  isUnknown,
+  jsonField,
+  listField,
+  numberField,
+  stringField,
+  stringMapField,
+  type Field,
+  type Value,
+} from "../values";
 
 /** Which S3 buckets hold backups (shared by every policy that looks at backup buckets). */
 export interface BackupBucketConfig {
@@ -283,6 +304,231 @@ export function bucketEncryption(index: StackIndex, bucket: IndexedResource): Bu
         edgeProperty: shape.property,
         algorithm: getPath(byDefault.value, ["sseAlgorithm"]),
         key: getPath(byDefault.value, ["kmsMasterKeyId"]),
+      });
+    }
+  }
+  return out;
+}
+
+/** The backup buckets a control applies to, then the buckets whose role is undecidable (for `undecidedBucketOutcome`). */
+export function backupBucketSubjects(index: StackIndex, config: BackupBucketConfig): IndexedResource[] {
+  const buckets = backupBuckets(index, config);
+  return [...[...buckets.byUrn.values()].map((entry) => entry.bucket), ...buckets.undecidable];
+}
+
+/** The gap of a bucket whose tags are unknown, or `undefined` for a backup bucket. */
+export function undecidedBucketOutcome(index: StackIndex, config: BackupBucketConfig, bucket: IndexedResource): Outcome | undefined {
+  if (backupBuckets(index, config).byUrn.has(bucket.urn)) return undefined;
+  return unverifiable("tags", `its tags are unknown ${index.unknownWhen}, so whether it is a backup bucket cannot be decided`);
+}
+
+/** Where a setting of a bucket is made: the bucket itself (inline) or a split resource. */
+export interface SettingSource {
+  readonly source: IndexedResource;
+  /** The path of the setting as the user writes it, on `source`. */
+  readonly property: string;
+}
+
+/** `versioningConfiguration.status of BucketVersioning 'x'`, or the inline path. */
+export function whereSet(bucket: IndexedResource, setting: SettingSource): string {
+  return setting.source === bucket ? setting.property : `${setting.property} of ${describe(setting.source)}`;
+}
+
+/** A split resource of the bucket replaces its inline block; the first one found counts. */
+function splitOf(index: StackIndex, bucket: IndexedResource, types: TypeSet): IndexedResource | undefined {
+  return bucketAttachments(index, types).get(bucket.urn)?.[0];
+}
+
+/** Versioning as S3 applies it: `Enabled`, `Suspended` or `Disabled` (never enabled). */
+export type BucketVersioningState =
+  | (SettingSource & { readonly state: "unknown" })
+  | (SettingSource & { readonly state: "invalid"; readonly found: string })
+  | (SettingSource & {
+      readonly state: "known";
+      readonly status: "Enabled" | "Suspended" | "Disabled";
+      readonly mfaDelete: Field<boolean>;
+      readonly mfaDeleteProperty: string;
+    });
+
+function enabledFlag(field: Field<string | boolean>): Field<boolean> {
+  if (field.state !== "known") return field;
+  if (typeof field.value === "boolean") return { state: "known", value: field.value };
+  return { state: "known", value: field.value.toLowerCase() === "enabled" };
+}
+
+function stringOrBoolean(value: Value | undefined): Field<string | boolean> {
+  const flag = booleanField(value);
+  return flag.state === "invalid" ? stringField(value) : flag;
+}
+
+/**
+ * A bucket's versioning: a split `BucketVersioning`/`BucketVersioningV2` replaces the
+ * inline `versioning` (Bucket) or `versionings[0]` (BucketV2) block; with none, a
+ * bucket is unversioned.
+ */
+export function bucketVersioning(index: StackIndex, bucket: IndexedResource): BucketVersioningState {
+  const split = splitOf(index, bucket, S3_BUCKET_VERSIONING);
+  if (split) {
+    const property = "versioningConfiguration.status";
+    const status = stringField(getPath(split.props, ["versioningConfiguration", "status"]));
+    if (status.state === "unknown") return { state: "unknown", source: split, property };
+    if (status.state === "invalid") return { state: "invalid", source: split, property, found: status.found };
+    const value = status.state === "known" ? status.value : "Disabled";
+    const normalized = value === "Enabled" || value === "Suspended" ? value : "Disabled";
+    return {
+      state: "known",
+      source: split,
+      property,
+      status: normalized,
+      mfaDelete: enabledFlag(stringOrBoolean(getPath(split.props, ["versioningConfiguration", "mfaDelete"]))),
+      mfaDeleteProperty: "versioningConfiguration.mfaDelete",
+    };
+  }
+  const inline = bucket.type === "aws:s3/bucketV2:BucketV2" ? ["versionings", 0] : ["versioning"];
+  const top = inline[0] as string;
+  const block = index.setting(bucket, inline as [string, ...(string | number)[]]);
+  const path = inline.length === 2 ? `${top}[0]` : top;
+  const property = `${path}.enabled`;
+  if (isUnknown(block)) return { state: "unknown", source: bucket, property };
+  const enabled = booleanField(getPath(block, ["enabled"]));
+  if (enabled.state === "unknown") return { state: "unknown", source: bucket, property };
+  if (enabled.state === "invalid") return { state: "invalid", source: bucket, property, found: enabled.found };
+  return {
+    state: "known",
+    source: bucket,
+    property,
+    status: enabled.state === "known" && enabled.value ? "Enabled" : "Disabled",
+    mfaDelete: booleanField(getPath(block, ["mfaDelete"])),
+    mfaDeleteProperty: `${path}.mfaDelete`,
+  };
+}
+
+/** A default retention of Object Lock, where it is set. */
+export interface ObjectLockRetention extends SettingSource {
+  readonly mode: Field<string>;
+  readonly days: Field<number>;
+  readonly years: Field<number>;
+}
+
+/** Object Lock on a bucket: whether it is enabled, and its default retention. */
+export type BucketObjectLock =
+  | (SettingSource & { readonly state: "unknown" })
+  | {
+      readonly state: "known";
+      /** Where Object Lock is enabled, or `undefined` when it is not. */
+      readonly enabledAt?: SettingSource;
+      readonly retention?: ObjectLockRetention;
+    };
+
+function retentionAt(source: IndexedResource, property: string, block: Value | undefined): ObjectLockRetention {
+  return {
+    source,
+    property,
+    mode: stringField(getPath(block, ["mode"])),
+    days: numberField(getPath(block, ["days"])),
+    years: numberField(getPath(block, ["years"])),
+  };
+}
+
+/**
+ * A bucket's Object Lock: enabled by the bucket's `objectLockEnabled`, its inline
+ * `objectLockConfiguration.objectLockEnabled`, or a split
+ * `BucketObjectLockConfiguration` (which enables it on an existing versioned bucket);
+ * the default retention comes from the split resource, else from the inline rule
+ * (`rule.defaultRetention` on Bucket, `rules[0].defaultRetentions[0]` on BucketV2).
+ */
+export function bucketObjectLock(index: StackIndex, bucket: IndexedResource): BucketObjectLock {
+  let enabledAt: SettingSource | undefined;
+  const flag = booleanField(index.setting(bucket, ["objectLockEnabled"]));
+  if (flag.state === "unknown") return { state: "unknown", source: bucket, property: "objectLockEnabled" };
+  if (flag.state === "known" && flag.value) enabledAt = { source: bucket, property: "objectLockEnabled" };
+  const split = splitOf(index, bucket, S3_BUCKET_OBJECT_LOCK);
+  if (split) {
+    const splitFlag = stringField(index.setting(split, ["objectLockEnabled"]));
+    if (splitFlag.state === "unknown") return { state: "unknown", source: split, property: "objectLockEnabled" };
+    // The split resource's objectLockEnabled defaults to Enabled.
+    if (splitFlag.state !== "known" || splitFlag.value === "Enabled") enabledAt ??= { source: split, property: "objectLockEnabled" };
+    const rule = index.setting(split, ["rule", "defaultRetention"]);
+    if (isUnknown(rule)) return { state: "unknown", source: split, property: "rule.defaultRetention" };
+    return {
+      state: "known",
+      enabledAt,
+      ...(rule !== undefined && rule !== null && { retention: retentionAt(split, "rule.defaultRetention", rule) }),
+    };
+  }
+  const inline = index.setting(bucket, ["objectLockConfiguration"]);
+  if (isUnknown(inline)) return { state: "unknown", source: bucket, property: "objectLockConfiguration" };
+  const inlineFlag = stringField(getPath(inline, ["objectLockEnabled"]));
+  if (inlineFlag.state === "unknown") return { state: "unknown", source: bucket, property: "objectLockConfiguration.objectLockEnabled" };
+  if (inlineFlag.state === "known" && inlineFlag.value === "Enabled") {
+    enabledAt ??= { source: bucket, property: "objectLockConfiguration.objectLockEnabled" };
+  }
+  const v2 = bucket.type === "aws:s3/bucketV2:BucketV2";
+  const steps = v2 ? ["rules", 0, "defaultRetentions", 0] : ["rule", "defaultRetention"];
+  const property = v2 ? "objectLockConfiguration.rules[0].defaultRetentions[0]" : "objectLockConfiguration.rule.defaultRetention";
+  const rule = getPath(inline, steps);
+  if (isUnknown(rule)) return { state: "unknown", source: bucket, property };
+  return { state: "known", enabledAt, ...(rule !== undefined && rule !== null && { retention: retentionAt(bucket, property, rule) }) };
+}
+
+/** One lifecycle rule's expirations, where they are set. */
+export interface LifecycleRuleView extends SettingSource {
+  /** `status` (split) or `enabled` (inline), as a flag. */
+  readonly enabled: Field<boolean>;
+  readonly enabledProperty: string;
+  readonly currentDays: Field<number>;
+  readonly currentDaysProperty: string;
+  readonly currentDate: Field<string>;
+  readonly noncurrentDays: Field<number>;
+  readonly noncurrentDaysProperty: string;
+}
+
+/**
+ * The lifecycle rules in force on a bucket. A split `BucketLifecycleConfiguration`
+ * replaces the inline `lifecycleRules` (S3 keeps one lifecycle configuration per
+ * bucket). `unknown` when the rules themselves are unknown.
+ */
+export function bucketLifecycleRules(
+  index: StackIndex,
+  bucket: IndexedResource,
+): LifecycleRuleView[] | (SettingSource & { state: "unknown" }) {
+  const split = splitOf(index, bucket, S3_BUCKET_LIFECYCLE);
+  const v2 = bucket.type === "aws:s3/bucketV2:BucketV2";
+  const source = split ?? bucket;
+  const rules = split ? split.props.rules : index.setting(bucket, ["lifecycleRules"]);
+  const top = split ? "rules" : "lifecycleRules";
+  if (isUnknown(rules)) return { state: "unknown", source, property: top };
+  if (!Array.isArray(rules)) return [];
+  const out: LifecycleRuleView[] = [];
+  for (const [i, rule] of rules.entries()) {
+    const path = `${top}[${i}]`;
+    if (isUnknown(rule)) return { state: "unknown", source, property: path };
+    if (split) {
+      out.push({
+        source,
+        property: path,
+        enabled: enabledFlag(stringField(getPath(rule, ["status"]))),
+        enabledProperty: `${path}.status`,
+        currentDays: numberField(getPath(rule, ["expiration", "days"])),
+        currentDaysProperty: `${path}.expiration.days`,
+        currentDate: stringField(getPath(rule, ["expiration", "date"])),
+        noncurrentDays: numberField(getPath(rule, ["noncurrentVersionExpiration", "noncurrentDays"])),
+        noncurrentDaysProperty: `${path}.noncurrentVersionExpiration.noncurrentDays`,
+      });
+    } else {
+      const expiration = v2 ? ["expirations", 0] : ["expiration"];
+      const noncurrent = v2 ? ["noncurrentVersionExpirations", 0] : ["noncurrentVersionExpiration"];
+      const name = (steps: (string | number)[]) => steps.map((step) => (typeof step === "number" ? `[${step}]` : `.${step}`)).join("");
+      out.push({
+        source,
+        property: path,
+        enabled: booleanField(getPath(rule, ["enabled"])),
+        enabledProperty: `${path}.enabled`,
+        currentDays: numberField(getPath(rule, [...expiration, "days"])),
+        currentDaysProperty: `${path}${name([...expiration, "days"])}`,
+        currentDate: stringField(getPath(rule, [...expiration, "date"])),
+        noncurrentDays: numberField(getPath(rule, [...noncurrent, "days"])),
+        noncurrentDaysProperty: `${path}${name([...noncurrent, "days"])}`,
       });
     }
   }
