@@ -41,6 +41,9 @@ const TYPES = [
   "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:iam/policy:Policy",
 ];
 
 const PROPERTIES = [
@@ -77,6 +80,10 @@ const PROPERTIES = [
   "skipFinalSnapshot",
   "replicateSourceDb",
   "pointInTimeRecovery",
+  "policyArn",
+  "managedPolicyArns",
+  "inlinePolicies",
+  "permissionsBoundary",
 ];
 
 /** A small deterministic PRNG (mulberry32), so a failure reproduces. */
@@ -126,6 +133,9 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
           "alias/mine",
           "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
           "arn:aws:kms:::",
+          "arn:aws:iam::aws:policy/AdministratorAccess",
+          "arn:aws:iam::aws:policy/AmazonS3FullAccess",
+          "arn:aws:iam::aws:policy/NotAManagedPolicy",
         ]);
       case 6:
         return pick(["{", "[]", "{}", '{"Statement":7}', '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*"}]}']);
@@ -135,7 +145,8 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
             {
               Effect: pick(["Allow", "Deny", 3]),
               Principal: pick(["*", { AWS: ["*", 4] }, { AWS: "arn:aws:iam::1:role/r" }, null]),
-              Action: pick(["kms:*", ["kms:Dis*"], 5]),
+              Action: pick(["kms:*", ["kms:Dis*"], 5, "backup:*", ["s3:Delete*"]]),
+              Resource: pick([undefined, "*", ["arn:aws:s3:::*"], 6]),
               NotAction: pick([undefined, "kms:Decrypt", {}]),
               Condition: pick([undefined, {}, { a: 1 }]),
             },
@@ -284,6 +295,17 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
         ]),
       });
     }
+  }
+  // Half the bags hold a role with randomly shaped permissions beside a vault, so the
+  // identity controls meet bad IAM input too.
+  if (random() < 0.5) {
+    stack.addType("aws:backup/vault:Vault", "identity-vault", { name: scalar(0) });
+    stack.addType("aws:iam/role:Role", "workload-role", {
+      name: scalar(0),
+      managedPolicyArns: [pick(["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess", scalar(1)])],
+      inlinePolicies: [{ name: "p", policy: scalar(1) }],
+      permissionsBoundary: pick([undefined, scalar(1)]),
+    });
   }
   return { stack, secrets };
 }

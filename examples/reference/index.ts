@@ -110,3 +110,19 @@ new aws.backup.VaultNotifications("backup-vault-notifications", {
   snsTopicArn: backupAlerts.arn,
   backupVaultEvents: ["BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED", "RESTORE_JOB_COMPLETED", "S3_BACKUP_OBJECT_FAILED"],
 });
+
+// A workload that may read the backups (to restore or audit them) but destroy none.
+const appServer = new aws.iam.Role("app-server", {
+  assumeRolePolicy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  }),
+});
+
+new aws.iam.RolePolicy("app-server-read-backups", {
+  role: appServer.name,
+  policy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket", "backup:Describe*", "backup:List*"], Resource: "*" }],
+  }),
+});

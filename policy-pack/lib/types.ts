@@ -53,6 +53,20 @@ export const IAM_ROLE = types("aws:iam/role:Role");
 export const IAM_USER = types("aws:iam/user:User");
 export const IAM_GROUP = types("aws:iam/group:Group");
 export const IAM_IDENTITY = union(IAM_ROLE, IAM_USER, IAM_GROUP);
+export const IAM_POLICY = types("aws:iam/policy:Policy");
+export const IAM_ROLE_POLICY = types("aws:iam/rolePolicy:RolePolicy");
+export const IAM_USER_POLICY = types("aws:iam/userPolicy:UserPolicy");
+export const IAM_GROUP_POLICY = types("aws:iam/groupPolicy:GroupPolicy");
+export const IAM_ROLE_POLICY_ATTACHMENT = types("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+export const IAM_USER_POLICY_ATTACHMENT = types("aws:iam/userPolicyAttachment:UserPolicyAttachment");
+export const IAM_GROUP_POLICY_ATTACHMENT = types("aws:iam/groupPolicyAttachment:GroupPolicyAttachment");
+export const IAM_POLICY_ATTACHMENT = types("aws:iam/policyAttachment:PolicyAttachment");
+export const IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE = types("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive");
+export const IAM_USER_POLICY_ATTACHMENTS_EXCLUSIVE = types("aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive");
+export const IAM_GROUP_POLICY_ATTACHMENTS_EXCLUSIVE = types("aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive");
+export const IAM_GROUP_MEMBERSHIP = types("aws:iam/groupMembership:GroupMembership");
+export const IAM_USER_GROUP_MEMBERSHIP = types("aws:iam/userGroupMembership:UserGroupMembership");
+export const IAM_INSTANCE_PROFILE = types("aws:iam/instanceProfile:InstanceProfile");
 
 export function union(...sets: TypeSet[]): TypeSet {
   return new Set(sets.flatMap((set) => [...set]));

@@ -14,6 +14,7 @@ import { backupPlanFrequency } from "./retention/backupPlanFrequency";
 import { backupPlanMinimumRetention } from "./retention/backupPlanMinimumRetention";
 import { backupBucketPublicAccessBlocked } from "./identity/backupBucketPublicAccessBlocked";
 import { backupVaultDeletionDenied } from "./identity/backupVaultDeletionDenied";
+import { workloadIdentityCannotDestroyBackups } from "./identity/workloadIdentityCannotDestroyBackups";
 
 /**
  * The pack's one explicit list of policies, in the order the engine runs them.
@@ -27,6 +28,7 @@ export const policies: readonly BackupPolicy[] = [
   backupKeyPolicyRestricted,
   backupPlanMinimumRetention,
   backupPlanFrequency,
+  workloadIdentityCannotDestroyBackups,
   backupVaultDeletionDenied,
   backupBucketPublicAccessBlocked,
   dataStoreNativeBackupsEnabled,

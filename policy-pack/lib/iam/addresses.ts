@@ -27,15 +27,17 @@ export function regionOf(resource: IndexedResource): string | undefined {
 /** The address of a resource whose physical name is in `nameProperty` (`name`, `bucket`). */
 export function addressOf(index: StackIndex, resource: IndexedResource, nameProperty: string): Address {
   const arn = stringField(resource.props.arn);
+  const accounts = [...stackAccounts(index)];
+  const stackAccount = accounts.length === 1 ? accounts[0] : undefined;
   if (arn.state === "known" && parseArn(arn.value)) {
+    // S3 bucket ARNs name neither region nor account.
     const parsed = parseArn(arn.value)!;
-    return { arn: arn.value, region: parsed.region, account: parsed.account };
+    return { arn: arn.value, region: parsed.region || regionOf(resource), account: parsed.account || stackAccount };
   }
   const name = stringField(resource.props[nameProperty]);
-  const accounts = [...stackAccounts(index)];
   return {
     region: regionOf(resource),
-    account: accounts.length === 1 ? accounts[0] : undefined,
+    account: stackAccount,
     name: name.state === "known" && name.value !== "" ? name.value : undefined,
   };
 }
@@ -58,16 +60,17 @@ export interface Filled {
  * the guess is conditional (the policy names the resource in a way only its real ARN
  * settles).
  */
-export function decideAt(address: Address, build: (filled: Filled) => Request | undefined, policies: Policies): Decision | undefined {
+export function decideAt(
+  address: Address,
+  build: (filled: Filled) => Request | undefined,
+  policies: Policies | ((filled: Filled) => Policies),
+): Decision | undefined {
   const decisions = new Set<Decision>();
   for (const fill of FILLS) {
-    const request = build({
-      region: address.region ?? fill.region,
-      account: address.account ?? fill.account,
-      name: address.name ?? fill.name,
-    });
+    const filled = { region: address.region ?? fill.region, account: address.account ?? fill.account, name: address.name ?? fill.name };
+    const request = build(filled);
     if (!request) return undefined;
-    decisions.add(decide(request, policies));
+    decisions.add(decide(request, typeof policies === "function" ? policies(filled) : policies));
     if (address.region && address.account && address.name) break;
   }
   return decisions.size === 1 ? [...decisions][0] : "conditional";

@@ -1,7 +1,7 @@
 import { parseArn } from "../arn";
 import { backupBuckets, bucketAttachments, INLINE_REPLICATION, type BackupBucketConfig } from "../s3/buckets";
 import type { IndexedResource, StackIndex } from "../stackIndex";
-import { BACKUP_SELECTION, IAM_IDENTITY, IAM_ROLE, RESTORE_TESTING_SELECTION, S3_BUCKET_REPLICATION } from "../types";
+import { BACKUP_SELECTION, IAM_GROUP, IAM_IDENTITY, IAM_ROLE, IAM_USER, RESTORE_TESTING_SELECTION, S3_BUCKET_REPLICATION } from "../types";
 import { expandPath, getPath, stringField, type Value } from "../values";
 
 /** How principals written in policies find the IAM roles, users and groups of the stack. */
@@ -112,4 +112,29 @@ export function backupIdentities(index: StackIndex, buckets: BackupBucketConfig)
     }
     return out;
   });
+}
+
+/**
+ * The stack identity of `kind` ("role", "user", "group") a reference names: a property
+ * computed from it (edge), or a literal name or ARN.
+ */
+export function identityReferredTo(
+  index: StackIndex,
+  referrer: IndexedResource,
+  property: string,
+  kind: "role" | "user" | "group",
+  value: Value | undefined,
+): IndexedResource[] {
+  const types = kind === "role" ? IAM_ROLE : kind === "user" ? IAM_USER : IAM_GROUP;
+  const byEdge = index.dependenciesOf(referrer, property, types);
+  const literals =
+    typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  const out = new Set(byEdge);
+  for (const literal of literals) {
+    const found = literal.startsWith("arn:")
+      ? identityForPrincipal(index, literal)
+      : identityLookup(index).byKindAndName.get(`${kind}/${literal}`);
+    if (found && types.has(found.type)) out.add(found);
+  }
+  return [...out];
 }

@@ -1,5 +1,5 @@
 import { parseArn } from "../arn";
-import { describe, type StackIndex } from "../stackIndex";
+import { describe, type IndexedResource, type StackIndex } from "../stackIndex";
 import type { Address, Filled } from "./addresses";
 import type { NamedStatements, Request } from "./evaluate";
 import { accountRootOf, identityForPrincipal } from "./identities";
@@ -78,6 +78,12 @@ export function breakGlass(index: StackIndex, breakGlassArns: readonly string[],
   if (breakGlassArns.includes(principal)) return true;
   const identity = identityForPrincipal(index, principal);
   return identity !== undefined && breakGlassArns.some((arn) => identityForPrincipal(index, arn) === identity);
+}
+
+/** Whether a stack identity is one of the configured break-glass principals. */
+export function isBreakGlassIdentity(index: StackIndex, breakGlassArns: readonly string[], identity: IndexedResource): boolean {
+  const arn = identity.props.arn;
+  return breakGlassArns.some((glass) => glass === arn || identityForPrincipal(index, glass) === identity);
 }
 
 /** How a message names a principal without echoing a value that may have been secret. */

@@ -1,0 +1,116 @@
+import { parseArn } from "../arn";
+import { ANY_VAULT, vaultPolicies } from "../backup/vaultAccess";
+import { backupKeys } from "../kms/backupKeys";
+import { keyPoliciesOf } from "../kms/keys";
+import { bucketPolicies } from "../s3/bucketAccess";
+import { backupBuckets, type BackupBucketConfig } from "../s3/buckets";
+import { describe, type IndexedResource, type StackIndex } from "../stackIndex";
+import { BACKUP_PLAN } from "../types";
+import type { Value } from "../values";
+import { addressOf, type Address, type Filled } from "./addresses";
+import type { NamedStatements } from "./evaluate";
+import { parsePolicyDocument, type Statement } from "./policyDocument";
+import { vaultActionResource } from "./probes";
+
+export type TargetKind = "vault" | "plan" | "bucket" | "key";
+
+/** What a target's own resource policy is: known statements, the AWS default, or unknowable here. */
+export type TargetPolicy =
+  | { readonly state: "known"; readonly policy: NamedStatements }
+  | { readonly state: "absent" }
+  | { readonly state: "unknown"; readonly reason: string };
+
+/** A backup store or backup key of the stack that destructive actions can reach. */
+export interface BackupTarget {
+  readonly resource: IndexedResource;
+  readonly kind: TargetKind;
+  readonly address: Address;
+  readonly policy: TargetPolicy;
+}
+
+function policyOf(index: StackIndex, sources: readonly { holder: IndexedResource; document: Value | undefined }[]): TargetPolicy {
+  const statements: Statement[] = [];
+  const names: string[] = [];
+  for (const { holder, document } of sources) {
+    const parsed = parsePolicyDocument(document);
+    if (parsed.state === "absent") continue;
+    // A resource policy the pack cannot read may deny anything, or allow another account.
+    if (parsed.state !== "known")
+      return {
+        state: "unknown",
+        reason: `the policy of ${describe(holder)} is ${parsed.state === "unknown" ? `unknown ${index.unknownWhen}` : "malformed"}`,
+      };
+    statements.push(...parsed.statements);
+    names.push(describe(holder));
+  }
+  return names.length === 0 ? { state: "absent" } : { state: "known", policy: { name: names.join(", "), statements } };
+}
+
+/**
+ * Every backup store and backup key of the stack, with its address and resource
+ * policy: vaults (access policy), plans, backup buckets (bucket policy) and the keys
+ * that encrypt them (key policy).
+ */
+export function backupTargets(index: StackIndex, buckets: BackupBucketConfig): readonly BackupTarget[] {
+  return index.memo(`backupTargets:${JSON.stringify(buckets)}`, () => {
+    const out: BackupTarget[] = [];
+    const { byVault } = vaultPolicies(index);
+    for (const vault of index.ofType(ANY_VAULT)) {
+      const sources = (byVault.get(vault.urn) ?? []).map((holder) => ({ holder, document: holder.props.policy }));
+      out.push({ resource: vault, kind: "vault", address: addressOf(index, vault, "name"), policy: policyOf(index, sources) });
+    }
+    for (const plan of index.ofType(BACKUP_PLAN))
+      out.push({ resource: plan, kind: "plan", address: addressOf(index, plan, "name"), policy: { state: "absent" } });
+    for (const { bucket } of backupBuckets(index, buckets).byUrn.values()) {
+      out.push({
+        resource: bucket,
+        kind: "bucket",
+        address: addressOf(index, bucket, "bucket"),
+        policy: policyOf(index, bucketPolicies(index, bucket)),
+      });
+    }
+    for (const { key } of backupKeys(index, buckets).values()) {
+      const attached = keyPoliciesOf(index, key);
+      const sources =
+        attached.length > 0
+          ? attached.map((holder) => ({ holder, document: holder.props.policy }))
+          : [{ holder: key, document: index.setting(key, ["policy"]) }];
+      out.push({ resource: key, kind: "key", address: addressOf(index, key, "keyId"), policy: policyOf(index, sources) });
+    }
+    return out;
+  });
+}
+
+/** The kind of target an action destroys, from its service and name; `undefined` for other services. */
+export function targetKindOf(action: string): TargetKind | undefined {
+  const [service = "", name = ""] = action.toLowerCase().split(":");
+  if (service === "backup") return /backupplan|backupselection/.test(name) ? "plan" : "vault";
+  if (service === "s3") return "bucket";
+  if (service === "kms") return "key";
+  return undefined;
+}
+
+/** The ARN a request for `action` on the target is authorised against. */
+export function actionResource(target: BackupTarget, filled: Filled, action: string): string {
+  const { address } = target;
+  switch (target.kind) {
+    case "vault":
+      return vaultActionResource(address, filled, action);
+    case "plan":
+      return address.arn ?? `arn:aws:backup:${filled.region}:${filled.account}:backup-plan:${filled.name}`;
+    case "bucket": {
+      const bucket = (address.arn && parseArn(address.arn)?.resource) || filled.name;
+      return /object/i.test(action) ? `arn:aws:s3:::${bucket}/unassigned-object-key` : `arn:aws:s3:::${bucket}`;
+    }
+    case "key":
+      return address.arn ?? `arn:aws:kms:${filled.region}:${filled.account}:key/${filled.name}`;
+  }
+}
+
+/** AWS's default key policy when a key sets none: the account (and so IAM) administers it. */
+export function defaultKeyPolicy(account: string): NamedStatements {
+  const parsed = parsePolicyDocument({
+    Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }],
+  });
+  return { name: "the default key policy", statements: parsed.state === "known" ? parsed.statements : [] };
+}

@@ -1,0 +1,106 @@
+import { parseArn } from "../arn";
+import type { StackIndex } from "../stackIndex";
+import { stringField } from "../values";
+import { decideAt, type Filled } from "./addresses";
+import { actionResource, defaultKeyPolicy, type BackupTarget } from "./backupTargets";
+import type { NamedStatements, Policies } from "./evaluate";
+import type { AttachedPolicy, Permissions } from "./effectivePermissions";
+import { statementCoversAction } from "./policyDocument";
+
+/** What an identity may do with one action on one target, and why. */
+export type Capability =
+  | { readonly state: "allowed"; readonly through: readonly string[] }
+  | { readonly state: "denied" }
+  | { readonly state: "conditional" }
+  /** A policy that reaches the identity (or the target's policy) cannot be read here. */
+  | { readonly state: "unknown"; readonly because: readonly string[] };
+
+const KIND_OF: Readonly<Record<string, string>> = {
+  "aws:iam/role:Role": "role",
+  "aws:iam/user:User": "user",
+  "aws:iam/group:Group": "user",
+};
+
+function known(policies: readonly AttachedPolicy[]): NamedStatements[] {
+  return policies.flatMap((p) => (p.parsed.state === "known" ? [{ name: p.name, statements: p.parsed.statements }] : []));
+}
+
+function unreadable(index: StackIndex, policies: readonly AttachedPolicy[]): string[] {
+  return policies.flatMap((p) => {
+    // A malformed document is reported by the policy; AWS would refuse it.
+    if (p.parsed.state === "known" || p.parsed.state === "absent" || p.parsed.state === "invalid") return [];
+    if (p.parsed.state === "external") return [`${p.name} cannot be read here`];
+    return [`${p.name} is unknown ${index.unknownWhen}`];
+  });
+}
+
+/** The principal ARN the identity calls as (a group's members call as users). */
+function principalOf(permissions: Permissions, filled: Filled): string {
+  const arn = stringField(permissions.identity.props.arn);
+  if (arn.state === "known" && parseArn(arn.value) && permissions.identity.type !== "aws:iam/group:Group") return arn.value;
+  const name = stringField(permissions.identity.props.name);
+  const kind = KIND_OF[permissions.identity.type] ?? "role";
+  const suffix = permissions.identity.type === "aws:iam/group:Group" ? "member-of-" : "";
+  return `arn:aws:iam::${filled.account}:${kind}/${suffix}${name.state === "known" ? name.value : "unassigned-identity-name"}`;
+}
+
+/**
+ * Whether an identity may perform `action` on a backup target, as AWS evaluates it:
+ * the identity's policies (allow minus explicit deny), its permission boundaries and
+ * the target's resource policy (a vault or bucket policy may deny; a key policy must
+ * allow), with wildcards, `NotAction` and `NotResource`, by `@cloud-copilot/iam-simulate`.
+ */
+export function capability(index: StackIndex, permissions: Permissions, target: BackupTarget, action: string): Capability {
+  const identity = known(permissions.policies);
+  // No Allow that could cover the action: nothing to evaluate.
+  const covering = identity.filter((p) => p.statements.some((s) => s.effect === "Allow" && statementCoversAction(s, action)));
+  const unreadableIdentity = unreadable(index, permissions.policies);
+  if (covering.length === 0) return unreadableIdentity.length > 0 ? { state: "unknown", because: unreadableIdentity } : { state: "denied" };
+  const cache = index.memo("capabilityCache", () => new Map<string, Capability>());
+  const key = JSON.stringify([
+    permissions.policies.map((p) => p.name),
+    permissions.boundaries.map((p) => p.name),
+    target.resource.urn,
+    action,
+    permissions.identity.urn,
+  ]);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const boundaries = known(permissions.boundaries);
+  const policies = (filled: Filled): Policies => ({
+    identity,
+    boundaries,
+    resource:
+      target.policy.state === "known"
+        ? target.policy.policy
+        : target.kind === "key" && target.policy.state === "absent"
+          ? defaultKeyPolicy(filled.account)
+          : undefined,
+  });
+  const decision = decideAt(
+    target.address,
+    (filled) => {
+      const principal = principalOf(permissions, filled);
+      return {
+        principal,
+        action,
+        resource: actionResource(target, filled, action),
+        resourceAccount: filled.account,
+        context: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": filled.account, "aws:SecureTransport": "true" },
+      };
+    },
+    policies,
+  );
+  const doubts = [
+    ...unreadableIdentity,
+    ...unreadable(index, permissions.boundaries),
+    ...(target.policy.state === "unknown" ? [target.policy.reason] : []),
+  ];
+  let result: Capability;
+  if (decision === "allowed")
+    result = doubts.length > 0 ? { state: "unknown", because: doubts } : { state: "allowed", through: covering.map((p) => p.name) };
+  else if (decision === "conditional") result = { state: "conditional" };
+  else result = unreadableIdentity.length > 0 ? { state: "unknown", because: unreadableIdentity } : { state: "denied" };
+  cache.set(key, result);
+  return result;
+}
