@@ -7,6 +7,33 @@ import type { NamedStatements, Policies } from "./evaluate";
 import type { AttachedPolicy, Permissions } from "./effectivePermissions";
 import { statementCoversAction } from "./policyDocument";
 
+/** The destructive backup actions of CONTROLS.md. */
+export const DESTRUCTIVE_ACTIONS = [
+  "backup:DeleteRecoveryPoint",
+  "backup:UpdateRecoveryPointLifecycle",
+  "backup:DeleteBackupVault",
+  "backup:PutBackupVaultAccessPolicy",
+  "backup:DeleteBackupVaultAccessPolicy",
+  "backup:DeleteBackupVaultLockConfiguration",
+  "backup:DeleteBackupPlan",
+  "backup:UpdateBackupPlan",
+  "backup:DeleteBackupSelection",
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+  "s3:PutObject",
+  "s3:PutLifecycleConfiguration",
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketVersioning",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutReplicationConfiguration",
+  "s3:DeleteBucket",
+  "kms:ScheduleKeyDeletion",
+  "kms:DisableKey",
+  "kms:PutKeyPolicy",
+  "kms:CreateGrant",
+];
+
 /** What an identity may do with one action on one target, and why. */
 export type Capability =
   | { readonly state: "allowed"; readonly through: readonly string[] }

@@ -1,40 +1,13 @@
 import { backupBucketFields, stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { backupTargets, targetKindOf } from "../../lib/iam/backupTargets";
-import { capability } from "../../lib/iam/destruction";
+import { capability, DESTRUCTIVE_ACTIONS } from "../../lib/iam/destruction";
 import { effectivePermissions } from "../../lib/iam/effectivePermissions";
 import { backupIdentities } from "../../lib/iam/identities";
 import { isBreakGlassIdentity } from "../../lib/iam/probes";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe } from "../../lib/stackIndex";
 import { IAM_IDENTITY } from "../../lib/types";
-
-/** The destructive backup actions of CONTROLS.md. */
-export const DESTRUCTIVE_ACTIONS = [
-  "backup:DeleteRecoveryPoint",
-  "backup:UpdateRecoveryPointLifecycle",
-  "backup:DeleteBackupVault",
-  "backup:PutBackupVaultAccessPolicy",
-  "backup:DeleteBackupVaultAccessPolicy",
-  "backup:DeleteBackupVaultLockConfiguration",
-  "backup:DeleteBackupPlan",
-  "backup:UpdateBackupPlan",
-  "backup:DeleteBackupSelection",
-  "s3:DeleteObject",
-  "s3:DeleteObjectVersion",
-  "s3:PutObject",
-  "s3:PutLifecycleConfiguration",
-  "s3:PutBucketPolicy",
-  "s3:DeleteBucketPolicy",
-  "s3:PutBucketVersioning",
-  "s3:PutBucketObjectLockConfiguration",
-  "s3:PutReplicationConfiguration",
-  "s3:DeleteBucket",
-  "kms:ScheduleKeyDeletion",
-  "kms:DisableKey",
-  "kms:PutKeyPolicy",
-  "kms:CreateGrant",
-];
 
 export const workloadIdentityCannotDestroyBackups = defineStackPolicy(
   {
