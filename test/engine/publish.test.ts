@@ -48,7 +48,9 @@ afterAll(async () => {
 
 describe("the published pack", () => {
   it("ships the compiled pack and its manifest, and no sources, tests or source maps", () => {
-    expect(tarballFiles).toEqual(expect.arrayContaining(["PulumiPolicy.yaml", "package.json", "bin/index.js", "bin/policies/index.js"]));
+    expect(tarballFiles).toEqual(
+      expect.arrayContaining(["PulumiPolicy.yaml", "package.json", "bin/index.js", "bin/policies/index.js", "presets/strict.json"]),
+    );
     expect(tarballFiles.filter((file) => /\.map$|\.test\.|(?<!\.d)\.ts$|^test\/|^node_modules\//.test(file))).toEqual([]);
   });
 
