@@ -3,7 +3,7 @@
  * audited with the same pack: every value is known (an update's view), except secrets
  * the export keeps encrypted, which become unknown (unverifiable, never guessed).
  */
-import { UNKNOWN_SENTINEL, type EngineResource, type EngineView, type Json, type JsonObject } from "./view";
+import { secretJson, UNKNOWN_SENTINEL, type EngineResource, type EngineView, type Json, type JsonObject } from "./view";
 
 export class StackExportError extends Error {}
 
@@ -20,9 +20,9 @@ function plain(value: unknown): Json {
     // `--show-secrets` exports carry `plaintext` (JSON); others only `ciphertext`.
     if (typeof record.plaintext === "string") {
       try {
-        return plain(JSON.parse(record.plaintext));
+        return secretJson(plain(JSON.parse(record.plaintext)));
       } catch {
-        return record.plaintext;
+        return secretJson(record.plaintext);
       }
     }
     return UNKNOWN_SENTINEL;

@@ -17,6 +17,7 @@ import {
   NO_OPTIONS,
   packageVersion,
   rootStackResource,
+  secretJson,
   UNKNOWN_SENTINEL,
   type EngineResource,
   type EngineView,
@@ -85,7 +86,7 @@ export function derived<T>(value: T, ...from: Fixture[]): T {
   return new Derived(value, from) as unknown as T;
 }
 
-/** A secret input: sent to policies as a plain value (as the engine does); never to be echoed. */
+/** A secret input: sent wrapped, as the engine sends secrets (policies see the plain value); never to be echoed. */
 export function secret<T extends Json>(value: T): T {
   return new SecretValue(value) as unknown as T;
 }
@@ -177,7 +178,7 @@ export class FixtureStack {
     if (value instanceof SecretValue) {
       // Known-mode references resolve a fixture's args again: record each secret once.
       if (!this.secrets.includes(value.value)) this.secrets.push(value.value);
-      return value.value;
+      return secretJson(value.value);
     }
     if (value instanceof UnknownValue) return UNKNOWN_SENTINEL;
     if (value === undefined || value === null) return null;

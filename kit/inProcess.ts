@@ -15,11 +15,13 @@ import { Struct, type JavaScriptValue } from "google-protobuf/google/protobuf/st
 import type { AnalyzerInfo, EnforcementLevel, Severity } from "./engine/analyzer";
 import { reconcileConfig } from "./engine/config";
 import type { AnalysisResult, Diagnostic } from "./engine/run";
-import { providerUrn, type EngineResource, type EngineView, type JsonObject } from "./view";
+import { outputsWithSecrets, providerUrn, type EngineResource, type EngineView, type JsonObject } from "./view";
 
 // The SDK's own deserialisation and proxy, so unknowns behave exactly as under the CLI
 // (these modules are internal to @pulumi/policy and ship without declarations).
-const { deserializeProperties } = require("@pulumi/policy/deserialize") as {
+// Called through the module object, as the SDK's server does, so that whatever observes
+// the SDK's deserialisation (the pack keeps where secrets were) sees ours too.
+const deserialize = require("@pulumi/policy/deserialize") as {
   deserializeProperties(struct: Struct, proxySecrets: boolean): Record<string, unknown>;
 };
 const { unknownCheckingProxy, UnknownValueError } = require("@pulumi/policy/proxy") as {
@@ -34,7 +36,7 @@ type AnyPolicy = Policy &
 /** What the SDK hands a policy as `props`: deserialised from a Struct, behind the unknown-checking proxy. */
 function policyProps(values: JsonObject): Record<string, unknown> {
   const struct = Struct.fromJavaScript(JSON.parse(JSON.stringify(values)) as Record<string, JavaScriptValue>);
-  return unknownCheckingProxy(deserializeProperties(struct, false)) as Record<string, unknown>;
+  return unknownCheckingProxy(deserialize.deserializeProperties(struct, false)) as Record<string, unknown>;
 }
 
 function options(resource: EngineResource) {
@@ -212,7 +214,7 @@ async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions:
       const resources = new Map<string, PolicyResource>();
       for (const r of view.resources) {
         const p = provider(r);
-        const props = policyProps(r.outputs);
+        const props = policyProps(outputsWithSecrets(r));
         resources.set(r.urn, {
           type: r.type,
           props,

@@ -4,12 +4,56 @@
  * engine emulator sends it to the pack over the Analyzer protocol.
  */
 
-/** JSON as the engine sends it; unknowns are the sentinel strings, secrets are plain. */
+/**
+ * JSON as the engine sends it: unknowns are the sentinel strings, secrets are wrapped in
+ * the wire format's secret object (`secretJson`), as the engine marshals them for an
+ * analyzer (`KeepSecrets`); @pulumi/policy hands policies their plain values.
+ */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
 /** The string the Node SDK sends for an unknown value during preview. */
 export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+// Signatures of the Pulumi wire format (sdk/nodejs/runtime/rpc.ts).
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A secret value as the engine sends it to an analyzer. */
+export function secretJson(value: Json): JsonObject {
+  return isSecretJson(value) ? value : { [SIG_KEY]: SECRET_SIG, value };
+}
+
+export function isSecretJson(value: Json | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && value[SIG_KEY] === SECRET_SIG;
+}
+
+/** The plain value of a possibly secret value, recursively (for the kit's own reads, never for the pack). */
+export function revealJson(value: Json): Json {
+  if (isSecretJson(value)) return revealJson(value.value ?? null);
+  if (Array.isArray(value)) return value.map(revealJson);
+  if (typeof value === "object" && value !== null) {
+    const out: JsonObject = {};
+    for (const [key, item] of Object.entries(value as JsonObject)) out[key] = revealJson(item);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * A resource's outputs as the engine sends them in AnalyzeStack: those named in
+ * `additionalSecretOutputs` are secrets in the state, so they arrive wrapped.
+ */
+export function outputsWithSecrets(resource: EngineResource): JsonObject {
+  const names = resource.options.additionalSecretOutputs;
+  if (names.length === 0) return resource.outputs;
+  const out: JsonObject = { ...resource.outputs };
+  for (const name of names) {
+    const value = out[name];
+    if (value !== undefined && value !== null && value !== UNKNOWN_SENTINEL) out[name] = secretJson(value);
+  }
+  return out;
+}
 
 export interface EngineResourceOptions {
   readonly protect: boolean;

@@ -14,7 +14,7 @@ import { Struct, type JavaScriptValue } from "google-protobuf/google/protobuf/st
 import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
-import type { EngineResource, JsonObject } from "../view";
+import { outputsWithSecrets, type EngineResource, type JsonObject } from "../view";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type Severity = "" | "low" | "medium" | "high" | "critical";
@@ -342,7 +342,7 @@ export class PackProcess {
         message.setType(resource.type);
         message.setUrn(resource.urn);
         message.setName(resource.name);
-        message.setProperties(struct(resource.outputs));
+        message.setProperties(struct(outputsWithSecrets(resource)));
         message.setOptions(resourceOptions(resource));
         const provider = providerResource(providerOf(resource));
         if (provider) message.setProvider(provider);

@@ -11,6 +11,7 @@ import {
   engineUrn,
   packageVersion,
   rootStackResource,
+  secretJson,
   UNKNOWN_SENTINEL,
   urnTypeChain,
   type EngineResource,
@@ -46,7 +47,8 @@ function flatten(value: unknown, urnOf: (mockUrn: string) => string): Json {
   const record = value as Record<string, unknown>;
   switch (record[SIG_KEY]) {
     case SECRET_SIG:
-      return flatten(record.value, urnOf);
+      // Kept wrapped, as the engine sends a secret to an analyzer.
+      return secretJson(flatten(record.value, urnOf));
     case RESOURCE_REF_SIG: {
       if (typeof record.id === "string") return record.id === "" ? UNKNOWN_SENTINEL : record.id;
       return typeof record.urn === "string" ? urnOf(record.urn) : UNKNOWN_SENTINEL;

@@ -193,7 +193,9 @@ function stackIndexFor(args: StackValidationArgs): StackIndex {
     last.index.resources.length === args.resources.length &&
     args.resources.every((resource, i) => last.index.resources[i]?.urn === resource.urn);
   if (same) return last.index;
-  const index = StackIndex.fromPolicyResources(args.resources);
+  const index = StackIndex.fromPolicyResources(args.resources).withInputs((urn, property) =>
+    ledger.inputState(args.stackTags, urn, property),
+  );
   lastIndex = { analysis: args.stackTags, index };
   return index;
 }
@@ -212,6 +214,8 @@ export function defineStackPolicy<C>(meta: PolicyMetadata<C>, rule: StackRule<C>
     ...(inputs && {
       inputTypes: inputs.resourceTypes,
       validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+        // Which inputs the program set to unknown values: the stack check must not read them as defaults.
+        ledger.recordInputs(args.stackTags, args.urn, args.props);
         // What the inputs leave open (no outcome, or only unknowns) the stack check settles.
         const checked = checkInputs(meta.name, fields, inputs, args, report);
         if (checked?.outcomes.some((outcome) => outcome.status !== "unverifiable")) {
@@ -261,6 +265,7 @@ export function defineResourcePolicy<C>(meta: PolicyMetadata<C>, rule: ResourceR
     area: meta.area,
     resourceTypes: rule.resourceTypes,
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+      ledger.recordInputs(args.stackTags, args.urn, args.props);
       const checked = checkInputs(meta.name, fields, rule, args, report);
       if (checked) ledger.recordResourceRun(args.stackTags, meta.name, args.urn, checked.gaps);
     },

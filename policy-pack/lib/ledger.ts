@@ -1,3 +1,8 @@
+import { presentTopLevelProperties, unknownTopLevelProperties } from "./values";
+
+/** What a program set a top-level input property to, as seen in Analyze. */
+export type InputState = "unknown" | "set" | "absent";
+
 /** One control that could not be verified on one resource. */
 export interface Gap {
   readonly policy: string;
@@ -24,6 +29,7 @@ export class AnalysisLedger {
   private readonly fromStackPolicies = new Map<string, ReadonlyMap<string, Gap[]>>();
   private readonly fromResourcePolicies = new Map<string, Map<string, Gap[]>>();
   private readonly judgedByInputs = new Map<string, Set<string>>();
+  private readonly inputs = new Map<string, { present: ReadonlySet<string>; unknown: ReadonlySet<string> }>();
 
   private enter(analysis: object): void {
     if (analysis === this.analysis) return;
@@ -31,6 +37,29 @@ export class AnalysisLedger {
     this.fromStackPolicies.clear();
     this.fromResourcePolicies.clear();
     this.judgedByInputs.clear();
+    this.inputs.clear();
+  }
+
+  /**
+   * Remembers which top-level inputs the program set on a resource, seen in Analyze, and
+   * which of them are (or hold) an unknown: a property the program set is not a default
+   * the provider fills in, whatever its output looks like.
+   */
+  recordInputs(analysis: object, urn: string, rawProps: unknown): void {
+    this.enter(analysis);
+    if (this.inputs.has(urn)) return;
+    this.inputs.set(urn, { present: new Set(presentTopLevelProperties(rawProps)), unknown: new Set(unknownTopLevelProperties(rawProps)) });
+  }
+
+  /**
+   * What the program set a top-level property of a resource to, in this analysis:
+   * `"unknown"`, `"set"` (known), `"absent"`, or `undefined` when its inputs were not seen
+   * (an audit, a resource only read, or no policy that looks at inputs ran).
+   */
+  inputState(analysis: object, urn: string, property: string): InputState | undefined {
+    const inputs = analysis === this.analysis ? this.inputs.get(urn) : undefined;
+    if (!inputs) return undefined;
+    return inputs.unknown.has(property) ? "unknown" : inputs.present.has(property) ? "set" : "absent";
   }
 
   /** Remembers that a policy judged a resource from its inputs in this analysis. */

@@ -73,6 +73,7 @@ export class StackIndex {
   private readonly forward = new Map<string, Map<string, IndexedResource[]>>();
   private readonly reverse = new Map<string, Referrer[]>();
   private readonly memos = new Map<string, unknown>();
+  private inputStateOf?: (urn: string, property: string) => "unknown" | "set" | "absent" | undefined;
 
   private constructor(
     readonly resources: readonly IndexedResource[],
@@ -147,11 +148,31 @@ export class StackIndex {
 
   /**
    * True when an unknown top-level property is one the provider fills in: only during
-   * preview, and only when no resource of the program produced it. Outside preview an
+   * preview, only when no resource of the program produced it, and not when the program
+   * set it (to a data source's result, a secret config value, …: see `withInputs`). Outside preview an
    * unknown is a secret the stack export keeps encrypted, and stays unknown.
    */
   leftToProvider(resource: IndexedResource, property: string): boolean {
-    return this.preview && this.dependenciesOf(resource, property).length === 0;
+    return (
+      this.preview && this.dependenciesOf(resource, property).length === 0 && this.inputState(resource, property) !== "unknown"
+    );
+  }
+
+  /**
+   * Tells the index which inputs the program set to an unknown value (seen in Analyze,
+   * before AnalyzeStack): those are not left to the provider, whatever produced them.
+   */
+  withInputs(inputState: (urn: string, property: string) => "unknown" | "set" | "absent" | undefined): this {
+    this.inputStateOf = inputState;
+    return this;
+  }
+
+  /**
+   * What the program set a top-level input to, as Analyze saw it: `"unknown"`, `"set"`,
+   * `"absent"`, or `undefined` when the inputs were not seen (audits, read resources).
+   */
+  inputState(resource: IndexedResource, property: string): "unknown" | "set" | "absent" | undefined {
+    return this.inputStateOf?.(resource.urn, property);
   }
 
   /** How a reason says when a value was unknown: "during preview", or for an audit, why. */

@@ -57,11 +57,25 @@ function unwrapProxy(raw: object): object {
 }
 
 /**
- * Converts anything the engine or a user hands us into a plain `Value`. Never throws:
- * cycles, functions and class instances that are not data become `null` or their
- * data fields.
+ * Where secrets were: the paths (`pathKey`) of the values that arrived as secrets, for
+ * every property bag this module converted, and for every object @pulumi/policy
+ * deserialised from the engine (which sends secrets wrapped and hands policies their
+ * plain values). Messages ask `isSecret` before they show a value.
  */
-export function toValue(raw: unknown, seen: Set<object> = new Set()): Value {
+const secretPathsOf = new WeakMap<object, ReadonlySet<string>>();
+
+/** `["rules", 0, "kmsMasterKeyId"]` → `rules.0.kmsMasterKeyId`: how secret paths are keyed. */
+export function pathKey(path: readonly (string | number)[]): string {
+  return path.join(".");
+}
+
+function isWrappedSecret(record: Record<string, unknown>, target: object): boolean {
+  if (record[SECRET_SIGNATURE_KEY] === SECRET_SIGNATURE && "value" in record) return true;
+  // @pulumi/policy's Secret class keeps the value in a field of the same name.
+  return target.constructor?.name === "Secret" && "value" in record;
+}
+
+function convert(raw: unknown, seen: Set<object>, path: (string | number)[], secrets: Set<string>): Value {
   if (raw === null || raw === undefined) return null;
   if (typeof raw === "string") return UNKNOWN_SENTINELS.has(raw) ? UNKNOWN : raw;
   if (typeof raw === "number") return Number.isFinite(raw) ? raw : null;
@@ -72,18 +86,18 @@ export function toValue(raw: unknown, seen: Set<object> = new Set()): Value {
   if (seen.has(target)) return null;
   seen.add(target);
   try {
-    if (Array.isArray(target)) return target.map((item) => toValue(item, seen));
+    for (const secretPath of secretPathsOf.get(target) ?? []) secrets.add(pathKey([...path, ...(secretPath === "" ? [] : [secretPath])]));
+    if (Array.isArray(target)) return target.map((item, i) => convert(item, seen, [...path, i], secrets));
     const record = target as Record<string, unknown>;
-    // A wrapped secret (Remediate requests and stack exports): keep its plain value.
-    if (record[SECRET_SIGNATURE_KEY] === SECRET_SIGNATURE && "value" in record) {
-      return toValue(record.value, seen);
+    // A wrapped secret (Remediate requests and stack exports): keep its plain value, and that it was secret.
+    if (isWrappedSecret(record, target)) {
+      secrets.add(pathKey(path));
+      return convert(record.value, seen, path, secrets);
     }
-    // @pulumi/policy's Secret class keeps the value in a field of the same name.
-    if (target.constructor?.name === "Secret" && "value" in record) return toValue(record.value, seen);
     const out: { [key: string]: Value } = {};
     for (const key of Object.keys(record)) {
       const item = record[key];
-      if (item !== undefined && typeof item !== "function") out[key] = toValue(item, seen);
+      if (item !== undefined && typeof item !== "function") out[key] = convert(item, seen, [...path, key], secrets);
     }
     return out;
   } finally {
@@ -91,10 +105,119 @@ export function toValue(raw: unknown, seen: Set<object> = new Set()): Value {
   }
 }
 
-/** Converts a property bag; anything that is not an object becomes an empty bag. */
-export function toProps(raw: unknown): Props {
-  const value = toValue(raw);
-  return isObject(value) ? value : {};
+/**
+ * Converts anything the engine or a user hands us into a plain `Value`. Never throws:
+ * cycles, functions and class instances that are not data become `null` or their
+ * data fields.
+ */
+export function toValue(raw: unknown, seen: Set<object> = new Set()): Value {
+  return convert(raw, seen, [], new Set());
+}
+
+/**
+ * Converts a property bag; anything that is not an object becomes an empty bag. The
+ * bag remembers which of its values were secrets (`isSecret`), and so do the top-level
+ * properties named in `secretProperties` (a resource's `additionalSecretOutputs`).
+ */
+export function toProps(raw: unknown, secretProperties: readonly string[] = []): Props {
+  const secrets = new Set<string>(secretProperties);
+  const value = convert(raw, new Set(), [], secrets);
+  const props = isObject(value) ? value : {};
+  if (secrets.size > 0) secretPathsOf.set(props, secrets);
+  return props;
+}
+
+/**
+ * True when the value at `path` of a bag made by `toProps` was a secret, or lies in or
+ * holds one: a message must then say "a secret value" instead of showing it.
+ */
+export function isSecret(props: Props, path: readonly (string | number)[]): boolean {
+  const secrets = secretPathsOf.get(props);
+  if (!secrets || secrets.size === 0) return false;
+  const key = pathKey(path);
+  for (const secret of secrets) {
+    if (secret === "" || secret === key || key.startsWith(`${secret}.`) || secret.startsWith(`${key}.`)) return true;
+  }
+  return false;
+}
+
+/** A value for a message: the value itself, or "a secret value" when it was a secret. */
+export function shown(props: Props, path: readonly (string | number)[], value: string | number | boolean): string {
+  return isSecret(props, path) ? "a secret value" : String(value);
+}
+
+/** The secret paths of a raw engine payload: where the wire format's secret signature sits. */
+function wireSecretPaths(raw: unknown, path: (string | number)[], out: Set<string>): void {
+  if (typeof raw !== "object" || raw === null) return;
+  if (Array.isArray(raw)) {
+    raw.forEach((item, i) => wireSecretPaths(item, [...path, i], out));
+    return;
+  }
+  const record = raw as Record<string, unknown>;
+  if (record[SECRET_SIGNATURE_KEY] === SECRET_SIGNATURE) {
+    out.add(pathKey(path));
+    return;
+  }
+  if (typeof record[SECRET_SIGNATURE_KEY] === "string") return; // assets, archives, references
+  for (const [key, item] of Object.entries(record)) wireSecretPaths(item, [...path, key], out);
+}
+
+/**
+ * The engine sends secrets wrapped (`KeepSecrets`) in Analyze and AnalyzeStack, and
+ * @pulumi/policy unwraps them before a policy sees its props. This keeps the fact: it
+ * observes the SDK's deserialisation (its result is unchanged) and notes where the
+ * secrets were, for `toProps` to find behind the unknown-checking proxy.
+ */
+function observeSdkSecrets(): void {
+  let deserialize: { deserializeProperties?: unknown; __secretsObserved?: boolean };
+  try {
+    deserialize = require("@pulumi/policy/deserialize") as typeof deserialize;
+  } catch {
+    return;
+  }
+  const original = deserialize.deserializeProperties;
+  if (typeof original !== "function" || deserialize.__secretsObserved) return;
+  deserialize.__secretsObserved = true;
+  deserialize.deserializeProperties = function (struct: unknown, proxySecrets: boolean): unknown {
+    const call = original as (s: unknown, p: boolean) => unknown;
+    const toJavaScript = (struct as { toJavaScript?: () => unknown } | undefined)?.toJavaScript;
+    if (typeof toJavaScript !== "function") return call(struct, proxySecrets);
+    // Converted once, for the SDK and for us: the SDK reads the struct only through toJavaScript.
+    const raw = toJavaScript.call(struct);
+    const result = call({ toJavaScript: () => raw }, proxySecrets);
+    try {
+      const paths = new Set<string>();
+      wireSecretPaths(raw, [], paths);
+      if (paths.size > 0 && typeof result === "object" && result !== null) secretPathsOf.set(unwrapProxy(result), paths);
+    } catch {
+      // Observing must never break deserialisation.
+    }
+    return result;
+  };
+}
+observeSdkSecrets();
+
+function holdsSentinel(raw: unknown, depth: number): boolean {
+  if (typeof raw === "string") return UNKNOWN_SENTINELS.has(raw);
+  if (raw === UNKNOWN) return true;
+  if (typeof raw !== "object" || raw === null || depth > 32) return false;
+  const target = unwrapProxy(raw);
+  const items = Array.isArray(target) ? target : Object.values(target as Record<string, unknown>);
+  return items.some((item) => holdsSentinel(item, depth + 1));
+}
+
+/** The top-level properties of a raw (maybe proxied) property bag that hold a value (not null or undefined). */
+export function presentTopLevelProperties(raw: unknown): string[] {
+  if (typeof raw !== "object" || raw === null) return [];
+  const target = unwrapProxy(raw) as Record<string, unknown>;
+  return Object.keys(target).filter((key) => target[key] !== undefined && target[key] !== null);
+}
+
+/** The top-level properties of a raw (maybe proxied) property bag whose value is or holds an unknown. */
+export function unknownTopLevelProperties(raw: unknown): string[] {
+  if (typeof raw !== "object" || raw === null) return [];
+  const target = unwrapProxy(raw) as Record<string, unknown>;
+  return Object.keys(target).filter((key) => holdsSentinel(target[key], 0));
 }
 
 /** True when the value, or anything nested in it, is unknown. */

@@ -59,9 +59,9 @@ describe("recordProgram", () => {
     expect(byName(preview, "tagged").inputs.region).toBe("us-west-2");
   });
 
-  it("flattens secrets to plain values and keeps additionalSecretOutputs", () => {
+  it("keeps secrets wrapped as the engine sends them to an analyzer, and keeps additionalSecretOutputs", () => {
     const bucket = byName(preview, "secret-bucket");
-    expect(bucket.inputs.tags).toEqual({ token: "hunter2" });
+    expect(bucket.inputs.tags).toEqual({ token: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "hunter2" } });
     expect(bucket.options.additionalSecretOutputs).toEqual(["tags"]);
   });
 

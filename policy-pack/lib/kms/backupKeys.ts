@@ -11,7 +11,7 @@ import {
   S3_BUCKET_ENCRYPTION,
   union,
 } from "../types";
-import { getPath, listField, type Value } from "../values";
+import { getPath, listField, stringField, type Value } from "../values";
 
 /** A KMS key of the stack that encrypts at least one backup store, and what it encrypts. */
 export interface BackupKey {
@@ -149,4 +149,76 @@ export function backupKeys(index: StackIndex, buckets: BackupBucketConfig): Read
 /** `Key 'backup' (encrypts Vault 'payments')`: how messages name a backup key. */
 export function describeBackupKey(key: IndexedResource, uses: BackupKey | undefined): string {
   return uses ? `${describe(key)} (${uses.protects.join(", ")})` : describe(key);
+}
+
+/** A backup store whose key the key controls cannot look at: outside the stack, or unknown. */
+export interface UncheckedStoreKey {
+  readonly store: IndexedResource;
+  /** The key property as the user writes it (with the resource that holds it, when not the store). */
+  readonly property: string;
+  readonly state: "outside" | "unknown";
+}
+
+const KMS_ALGORITHMS: ReadonlySet<string> = new Set(["aws:kms", "aws:kms:dsse"]);
+
+function uncheckedReference(
+  index: StackIndex,
+  store: IndexedResource,
+  holder: IndexedResource,
+  property: string,
+  shownProperty: string,
+  value: Value | undefined,
+): UncheckedStoreKey | undefined {
+  // Not set by the program (its inputs say so): the service's default key, which the custody control reports.
+  if (index.inputState(holder, property) === "absent") return undefined;
+  const reference = resolveKeyReference(index, holder, property, value);
+  const at = holder === store ? shownProperty : `${shownProperty} of ${describe(holder)}`;
+  if (reference.kind === "key-arn" || reference.kind === "alias") return { store, property: at, state: "outside" };
+  if (reference.kind === "unknown") return { store, property: at, state: "unknown" };
+  return undefined;
+}
+
+/**
+ * The backup stores whose key is a literal ARN or alias from outside this stack, or is
+ * unknown with nothing in the stack settling which key it is: rotation, deletion and the
+ * key policy of that key are not verified here either, and the key controls say so.
+ */
+export function uncheckedStoreKeys(index: StackIndex, buckets: BackupBucketConfig): ReadonlyMap<string, UncheckedStoreKey[]> {
+  return index.memo(`uncheckedStoreKeys:${JSON.stringify(buckets)}`, () => {
+    const out = new Map<string, UncheckedStoreKey[]>();
+    const add = (entry: UncheckedStoreKey | undefined) => {
+      if (entry) out.set(entry.store.urn, [...(out.get(entry.store.urn) ?? []), entry]);
+    };
+    for (const vault of index.ofType(BACKUP_VAULT))
+      add(uncheckedReference(index, vault, vault, "kmsKeyArn", "kmsKeyArn", vault.props.kmsKeyArn));
+    for (const vault of index.ofType(AIR_GAPPED_VAULT)) {
+      add(uncheckedReference(index, vault, vault, "encryptionKeyArn", "encryptionKeyArn", vault.props.encryptionKeyArn));
+    }
+    for (const { bucket } of backupBuckets(index, buckets).byUrn.values()) {
+      for (const rule of bucketEncryption(index, bucket) ?? []) {
+        const algorithm = stringField(rule.algorithm);
+        if (algorithm.state === "known" && !KMS_ALGORITHMS.has(algorithm.value)) continue;
+        if (algorithm.state === "absent" || algorithm.state === "invalid") continue;
+        add(uncheckedReference(index, bucket, rule.source, rule.edgeProperty, rule.keyProperty, rule.key));
+      }
+    }
+    return out;
+  });
+}
+
+/** The gaps of one key control on a store whose key it cannot look at (`uncheckedStoreKeys`). */
+export function uncheckedKeyOutcomes(index: StackIndex, buckets: BackupBucketConfig, store: IndexedResource, aspect: string): Outcome[] {
+  return (uncheckedStoreKeys(index, buckets).get(store.urn) ?? []).map((entry) =>
+    unverifiable(
+      entry.property,
+      entry.state === "outside"
+        ? `${entry.property} names a KMS key outside this stack, so its ${aspect} cannot be verified here`
+        : `${entry.property} is unknown ${index.unknownWhen}, so the ${aspect} of the key it will use cannot be verified`,
+    ),
+  );
+}
+
+/** The stores of `uncheckedStoreKeys`, for the key controls' subjects. */
+export function storesWithUncheckedKeys(index: StackIndex, buckets: BackupBucketConfig): IndexedResource[] {
+  return [...uncheckedStoreKeys(index, buckets).values()].map((entries) => entries[0]!.store);
 }

@@ -28,12 +28,27 @@ export type KeyReference =
 const AWS_MANAGED_ALIAS = /^alias\/aws\/[A-Za-z0-9/_-]+$/;
 const KEY_ID = /^(mrk-)?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$|^mrk-[0-9a-f]{32}$/i;
 
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const MALFORMED_KEY_ARN = {
+  kind: "invalid",
+  found: "a malformed KMS key ARN (it needs a region, a 12-digit account and a key id or mrk- id: arn:aws:kms:<region>:<account>:key/<id>)",
+} as const;
+const MALFORMED_ALIAS_ARN = {
+  kind: "invalid",
+  found: "a malformed KMS alias ARN (it needs a region and a 12-digit account: arn:aws:kms:<region>:<account>:alias/<name>)",
+} as const;
+
 /** Classifies a literal key reference without looking at the stack. */
 export function classifyKeyLiteral(value: string): KeyReference {
   const arn = parseArn(value);
   if (arn && arn.service === "kms") {
-    if (arn.resource.startsWith("key/") && arn.resource.length > 4) return { kind: "key-arn", arn: value };
-    if (arn.resource.startsWith("alias/")) return classifyAlias(arn.resource, value);
+    const placed = ACCOUNT.test(arn.account) && REGION.test(arn.region);
+    if (arn.resource.startsWith("key/")) {
+      return placed && KEY_ID.test(arn.resource.slice(4)) ? { kind: "key-arn", arn: value } : MALFORMED_KEY_ARN;
+    }
+    if (arn.resource.startsWith("alias/"))
+      return placed && arn.resource.length > 6 ? classifyAlias(arn.resource, value) : MALFORMED_ALIAS_ARN;
     return { kind: "invalid", found: "a KMS ARN that names neither a key nor an alias" };
   }
   if (value.startsWith("alias/")) return classifyAlias(value, value);
@@ -177,6 +192,8 @@ export interface CustodySubject {
   readonly defaultKey: string;
   /** What to do: "set kmsKeyArn to the ARN of a customer-managed aws.kms.Key". */
   readonly remedy: string;
+  /** The key reference was a secret: messages never show it. */
+  readonly secret?: boolean;
 }
 
 /** Turns a resolved key reference into the outcome of a customer-managed-key control. */
@@ -195,6 +212,8 @@ export function keyCustodyOutcome(
     case "omitted":
       return violated(`${who} does not set ${property}, so it is encrypted with ${subject.defaultKey}; ${remedy}.`);
     case "aws-managed-alias": {
+      if (subject.secret)
+        return violated(`${who} sets ${property} to a secret value that names an AWS-managed key (alias/aws/…); ${remedy}.`);
       const shown = AWS_MANAGED_ALIAS.test(reference.alias) ? ` ${reference.alias}` : "";
       return violated(`${who} uses the AWS-managed key${shown} in ${property}; ${remedy}.`);
     }

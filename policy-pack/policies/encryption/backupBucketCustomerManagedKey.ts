@@ -4,7 +4,7 @@ import { defineStackPolicy } from "../../lib/define";
 import { keyCustodyOutcome, resolveKeyReference, type KeyCustodyConfig } from "../../lib/kms/keys";
 import { unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe, type IndexedResource, type StackIndex } from "../../lib/stackIndex";
-import { stringField } from "../../lib/values";
+import { isSecret, stringField } from "../../lib/values";
 
 const KMS_ALGORITHMS: ReadonlySet<string> = new Set(["aws:kms", "aws:kms:dsse"]);
 const REMEDY = "set sseAlgorithm to aws:kms (or aws:kms:dsse) and kmsMasterKeyId to the ARN of a customer-managed aws.kms.Key";
@@ -37,6 +37,7 @@ function ruleOutcome(index: StackIndex, bucket: IndexedResource, rule: BucketEnc
       property: where(bucket, rule, rule.keyProperty),
       defaultKey: "the AWS-managed key alias/aws/s3",
       remedy: "set kmsMasterKeyId to the ARN of a customer-managed aws.kms.Key",
+      secret: isSecret(rule.source.props, [rule.edgeProperty]),
     },
     config,
     index.unknownWhen,

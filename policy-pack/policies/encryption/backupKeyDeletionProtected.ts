@@ -1,11 +1,18 @@
-import { backupKeys, describeBackupKey, keySubjects, undecidedKeyOutcome } from "../../lib/kms/backupKeys";
+import {
+  backupKeys,
+  describeBackupKey,
+  keySubjects,
+  storesWithUncheckedKeys,
+  uncheckedKeyOutcomes,
+  undecidedKeyOutcome,
+} from "../../lib/kms/backupKeys";
 import { backupBucketFields, integerField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe } from "../../lib/stackIndex";
 import { keyPoliciesOf } from "../../lib/kms/keys";
-import { KMS_EXTERNAL_KEY, KMS_KEY, KMS_REPLICA_EXTERNAL_KEY, union } from "../../lib/types";
-import { booleanField, numberField, stringField } from "../../lib/values";
+import { KMS_CUSTOMER_KEY, KMS_EXTERNAL_KEY, KMS_KEY, KMS_REPLICA_EXTERNAL_KEY, union } from "../../lib/types";
+import { booleanField, isSecret, numberField, stringField } from "../../lib/values";
 
 const IMPORTED_MATERIAL = union(KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY);
 
@@ -31,8 +38,9 @@ export const backupKeyDeletionProtected = defineStackPolicy(
     },
   },
   {
-    subjects: ({ index, config }) => keySubjects(index, config, true),
+    subjects: ({ index, config }) => [...keySubjects(index, config, true), ...storesWithUncheckedKeys(index, config)],
     check(key, { index, config }) {
+      if (!KMS_CUSTOMER_KEY.has(key.type)) return uncheckedKeyOutcomes(index, config, key, "deletion window, key state and lockout check");
       const undecided = undecidedKeyOutcome(index, config, key);
       if (undecided) return undecided;
       const who = describeBackupKey(key, backupKeys(index, config).get(key.urn));
@@ -48,9 +56,12 @@ export const backupKeyDeletionProtected = defineStackPolicy(
       } else {
         const days = window.state === "known" ? window.value : AWS_DEFAULT_DELETION_WINDOW_DAYS;
         if (days < config.minDeletionWindowDays) {
+          const min = config.minDeletionWindowDays;
           outcomes.push(
             violated(
-              `${who} sets deletionWindowInDays to ${days}, so a scheduled deletion destroys the backups it encrypts after ${days} days; set it to at least ${config.minDeletionWindowDays}.`,
+              isSecret(key.props, ["deletionWindowInDays"])
+                ? `${who} sets deletionWindowInDays to a secret value shorter than ${min} days, so a scheduled deletion destroys the backups it encrypts in less than ${min} days; set it to at least ${min}.`
+                : `${who} sets deletionWindowInDays to ${days}, so a scheduled deletion destroys the backups it encrypts after ${days} days; set it to at least ${min}.`,
             ),
           );
         }

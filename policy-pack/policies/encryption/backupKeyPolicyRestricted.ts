@@ -1,4 +1,11 @@
-import { backupKeys, describeBackupKey, keySubjects, undecidedKeyOutcome } from "../../lib/kms/backupKeys";
+import {
+  backupKeys,
+  describeBackupKey,
+  keySubjects,
+  storesWithUncheckedKeys,
+  uncheckedKeyOutcomes,
+  undecidedKeyOutcome,
+} from "../../lib/kms/backupKeys";
 import { backupBucketFields, stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import {
@@ -12,7 +19,7 @@ import { keyPoliciesOf } from "../../lib/kms/keys";
 import { accountRootOf, backupIdentities, identityForPrincipal, stackAccounts } from "../../lib/iam/identities";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe, type IndexedResource, type StackIndex } from "../../lib/stackIndex";
-import { KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY, union } from "../../lib/types";
+import { KMS_CUSTOMER_KEY, KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY, union } from "../../lib/types";
 import type { Value } from "../../lib/values";
 
 /** Actions that destroy a key or take it from its administrators. */
@@ -151,8 +158,9 @@ export const backupKeyPolicyRestricted = defineStackPolicy(
     },
   },
   {
-    subjects: ({ index, config }) => keySubjects(index, config, true),
+    subjects: ({ index, config }) => [...keySubjects(index, config, true), ...storesWithUncheckedKeys(index, config)],
     check(key, { index, config }) {
+      if (!KMS_CUSTOMER_KEY.has(key.type)) return uncheckedKeyOutcomes(index, config, key, "key policy");
       const undecided = undecidedKeyOutcome(index, config, key);
       if (undecided) return undecided;
       const who = describeBackupKey(key, backupKeys(index, config).get(key.urn));

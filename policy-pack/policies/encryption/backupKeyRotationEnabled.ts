@@ -1,9 +1,16 @@
-import { backupKeys, describeBackupKey, keySubjects, undecidedKeyOutcome } from "../../lib/kms/backupKeys";
+import {
+  backupKeys,
+  describeBackupKey,
+  keySubjects,
+  storesWithUncheckedKeys,
+  uncheckedKeyOutcomes,
+  undecidedKeyOutcome,
+} from "../../lib/kms/backupKeys";
 import { backupBucketFields, integerField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
-import { KMS_KEY, KMS_REPLICA_KEY } from "../../lib/types";
-import { booleanField, numberField, stringField } from "../../lib/values";
+import { KMS_CUSTOMER_KEY, KMS_KEY, KMS_REPLICA_KEY } from "../../lib/types";
+import { booleanField, numberField, shown, stringField } from "../../lib/values";
 
 // AWS rotates a key yearly unless rotationPeriodInDays says otherwise.
 const AWS_DEFAULT_ROTATION_DAYS = 365;
@@ -27,8 +34,9 @@ export const backupKeyRotationEnabled = defineStackPolicy(
     },
   },
   {
-    subjects: ({ index, config }) => keySubjects(index, config, false),
-    check(key, { index, config }): Outcome | undefined {
+    subjects: ({ index, config }) => [...keySubjects(index, config, false), ...storesWithUncheckedKeys(index, config)],
+    check(key, { index, config }): Outcome | Outcome[] | undefined {
+      if (!KMS_CUSTOMER_KEY.has(key.type)) return uncheckedKeyOutcomes(index, config, key, "rotation");
       const undecided = undecidedKeyOutcome(index, config, key);
       if (undecided) return undecided;
       // Imported key material cannot rotate automatically.
@@ -39,10 +47,15 @@ export const backupKeyRotationEnabled = defineStackPolicy(
         return unverifiable("primaryKeyArn", "its rotation is set on its primary key, which is not in this stack");
       }
       const who = describeBackupKey(key, backupKeys(index, config).get(key.urn));
-      const spec = stringField(index.setting(key, ["customerMasterKeySpec"]));
+      // AWS rotates only symmetric encryption keys. The spec is `keySpec` where the
+      // provider has it (getKey, ReplicaKey, ExternalKey, newer Key schemas) and the
+      // deprecated `customerMasterKeySpec` on aws.kms.Key; either one decides.
+      for (const specProperty of ["keySpec", "customerMasterKeySpec"] as const) {
+        const spec = stringField(index.setting(key, [specProperty]));
+        if (spec.state === "unknown") return unverifiable(specProperty, `${specProperty} is unknown ${index.unknownWhen}`);
+        if (spec.state === "known" && spec.value !== "" && spec.value !== "SYMMETRIC_DEFAULT") return undefined;
+      }
       const usage = stringField(index.setting(key, ["keyUsage"]));
-      if (spec.state === "unknown") return unverifiable("customerMasterKeySpec", `customerMasterKeySpec is unknown ${index.unknownWhen}`);
-      if (spec.state === "known" && spec.value !== "SYMMETRIC_DEFAULT") return undefined;
       if (usage.state === "known" && usage.value === "GENERATE_VERIFY_MAC") return undefined;
       // Keys in a custom key store (CloudHSM or external) cannot rotate automatically.
       const customKeyStore = stringField(index.setting(key, ["customKeyStoreId"]));
@@ -62,7 +75,10 @@ export const backupKeyRotationEnabled = defineStackPolicy(
       }
       const days = period.state === "known" ? period.value : AWS_DEFAULT_ROTATION_DAYS;
       if (days > config.maxRotationDays) {
-        const set = period.state === "known" ? `sets rotationPeriodInDays to ${days}` : `rotates every ${days} days (the AWS default)`;
+        const set =
+          period.state !== "known"
+            ? `rotates every ${days} days (the AWS default)`
+            : `sets rotationPeriodInDays to ${shown(key.props, ["rotationPeriodInDays"], days)}`;
         return violated(
           `${who} ${set}, longer than the maximum of ${config.maxRotationDays}; set rotationPeriodInDays to ${config.maxRotationDays} or less.`,
         );

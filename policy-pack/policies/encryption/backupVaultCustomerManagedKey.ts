@@ -2,7 +2,7 @@ import { keyCustodyFields } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { classifyKeyLiteral, keyCustodyOutcome, resolveKeyReference, type CustodySubject, type KeyReference } from "../../lib/kms/keys";
 import type { IndexedResource } from "../../lib/stackIndex";
-import { describeType, isUnknown } from "../../lib/values";
+import { describeType, isSecret, isUnknown } from "../../lib/values";
 import { AIR_GAPPED_VAULT, BACKUP_VAULT, union } from "../../lib/types";
 
 const VAULTS = union(BACKUP_VAULT, AIR_GAPPED_VAULT);
@@ -18,6 +18,7 @@ function custodySubject(vault: IndexedResource): CustodySubject {
     property,
     defaultKey: AIR_GAPPED_VAULT.has(vault.type) ? "an AWS-owned key" : "the AWS-managed key alias/aws/backup",
     remedy: `set ${property} to the ARN of a customer-managed aws.kms.Key`,
+    secret: isSecret(vault.props, [property]),
   };
 }
 

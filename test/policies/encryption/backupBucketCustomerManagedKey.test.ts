@@ -206,7 +206,11 @@ describe(POLICY, () => {
           policy: "preview-verification-gaps",
           urn: urn(BUCKET, "gap-key-bucket"),
           message:
-            "Bucket 'gap-key-bucket': 1 control could not be verified during preview:\n- backup-bucket-customer-managed-key: rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId of BucketServerSideEncryptionConfiguration 'gap-key-bucket-sse' is unknown during preview and none of the resources it is computed from is an aws.kms.Key, ReplicaKey, ExternalKey, ReplicaExternalKey or Alias of this stack.",
+            "Bucket 'gap-key-bucket': 4 controls could not be verified during preview:\n" +
+            "- backup-bucket-customer-managed-key: rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId of BucketServerSideEncryptionConfiguration 'gap-key-bucket-sse' is unknown during preview and none of the resources it is computed from is an aws.kms.Key, ReplicaKey, ExternalKey, ReplicaExternalKey or Alias of this stack.\n" +
+            "- backup-key-deletion-protected: rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId of BucketServerSideEncryptionConfiguration 'gap-key-bucket-sse' is unknown during preview, so the deletion window, key state and lockout check of the key it will use cannot be verified.\n" +
+            "- backup-key-policy-restricted: rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId of BucketServerSideEncryptionConfiguration 'gap-key-bucket-sse' is unknown during preview, so the key policy of the key it will use cannot be verified.\n" +
+            "- backup-key-rotation-enabled: rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId of BucketServerSideEncryptionConfiguration 'gap-key-bucket-sse' is unknown during preview, so the rotation of the key it will use cannot be verified.",
         },
       ]);
     });

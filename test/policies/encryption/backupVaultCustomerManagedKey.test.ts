@@ -165,20 +165,73 @@ describe(POLICY, () => {
           policy: "preview-verification-gaps",
           urn: vaultUrn(VAULT, "gap-vault"),
           message:
-            "Vault 'gap-vault': 1 control could not be verified during preview:\n- backup-vault-customer-managed-key: kmsKeyArn is unknown during preview and none of the resources it is computed from is an aws.kms.Key, ReplicaKey, ExternalKey, ReplicaExternalKey or Alias of this stack.",
+            "Vault 'gap-vault': 4 controls could not be verified during preview:\n" +
+            "- backup-key-deletion-protected: kmsKeyArn is unknown during preview, so the deletion window, key state and lockout check of the key it will use cannot be verified.\n" +
+            "- backup-key-policy-restricted: kmsKeyArn is unknown during preview, so the key policy of the key it will use cannot be verified.\n" +
+            "- backup-key-rotation-enabled: kmsKeyArn is unknown during preview, so the rotation of the key it will use cannot be verified.\n" +
+            "- backup-vault-customer-managed-key: kmsKeyArn is unknown during preview and none of the resources it is computed from is an aws.kms.Key, ReplicaKey, ExternalKey, ReplicaExternalKey or Alias of this stack.",
         },
       ]);
     });
 
-    it("reads an unknown that no resource produced as the service default (the provider computes it)", async () => {
+    it("reads only an omitted key as the service default: a key the program set to an unknown value is a gap", async () => {
       const stack = new FixtureStack();
-      stack.add(aws.backup.Vault, "fail-vault-computed-default", { kmsKeyArn: unknown() });
-      expect(await check(stack, POLICY)).toEqual([
+      // Omitted: the provider computes kmsKeyArn (unknown in the outputs, absent from the inputs).
+      stack.add(aws.backup.Vault, "fail-vault-computed-default", {});
+      // Set from outside the stack (a look-up, secret config): unknown in inputs and outputs, no edge.
+      stack.add(aws.backup.Vault, "gap-vault-set-unknown", { kmsKeyArn: unknown() });
+      expect(await check(stack)).toEqual([
         {
           policy: POLICY,
           urn: vaultUrn(VAULT, "fail-vault-computed-default"),
           message:
             "Vault 'fail-vault-computed-default' does not set kmsKeyArn, so it is encrypted with the AWS-managed key alias/aws/backup; set kmsKeyArn to the ARN of a customer-managed aws.kms.Key.",
+        },
+        {
+          policy: "preview-verification-gaps",
+          urn: vaultUrn(VAULT, "gap-vault-set-unknown"),
+          message:
+            "Vault 'gap-vault-set-unknown': 4 controls could not be verified during preview:\n" +
+            "- backup-key-deletion-protected: kmsKeyArn is unknown during preview, so the deletion window, key state and lockout check of the key it will use cannot be verified.\n" +
+            "- backup-key-policy-restricted: kmsKeyArn is unknown during preview, so the key policy of the key it will use cannot be verified.\n" +
+            "- backup-key-rotation-enabled: kmsKeyArn is unknown during preview, so the rotation of the key it will use cannot be verified.\n" +
+            "- backup-vault-customer-managed-key: kmsKeyArn is unknown during preview and none of the resources it is computed from is an aws.kms.Key, ReplicaKey, ExternalKey, ReplicaExternalKey or Alias of this stack.",
+        },
+      ]);
+    });
+  });
+
+  describe("keys outside the stack", () => {
+    it("accepts a literal external key ARN for custody, and lists the key controls it keeps from view as gaps", async () => {
+      const stack = new FixtureStack();
+      stack.add(aws.backup.Vault, "gap-vault-external-key", { kmsKeyArn: KEY_ARN });
+      expect(await check(stack)).toEqual([
+        {
+          policy: "preview-verification-gaps",
+          urn: vaultUrn(VAULT, "gap-vault-external-key"),
+          message:
+            "Vault 'gap-vault-external-key': 3 controls could not be verified during preview:\n" +
+            "- backup-key-deletion-protected: kmsKeyArn names a KMS key outside this stack, so its deletion window, key state and lockout check cannot be verified here.\n" +
+            "- backup-key-policy-restricted: kmsKeyArn names a KMS key outside this stack, so its key policy cannot be verified here.\n" +
+            "- backup-key-rotation-enabled: kmsKeyArn names a KMS key outside this stack, so its rotation cannot be verified here.",
+        },
+      ]);
+    });
+
+    it.each([
+      ["a short account", "arn:aws:kms:us-east-1:1111:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
+      ["no region", "arn:aws:kms::111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
+      ["a key id that is not one", "arn:aws:kms:us-east-1:111122223333:key/backup"],
+      ["an empty key id", "arn:aws:kms:us-east-1:111122223333:key/"],
+    ])("rejects a key ARN with %s, naming the property, before the vault changes", async (_what, arn) => {
+      const stack = new FixtureStack();
+      stack.add(aws.backup.Vault, "fail-vault-malformed-arn", { kmsKeyArn: arn });
+      expect(await check(stack)).toEqual([
+        {
+          policy: POLICY,
+          urn: vaultUrn(VAULT, "fail-vault-malformed-arn"),
+          message:
+            "Vault 'fail-vault-malformed-arn' sets kmsKeyArn to a malformed KMS key ARN (it needs a region, a 12-digit account and a key id or mrk- id: arn:aws:kms:<region>:<account>:key/<id>); set kmsKeyArn to the ARN of a customer-managed aws.kms.Key.",
         },
       ]);
     });
