@@ -30,12 +30,12 @@ function secretize(value: Json, depth: "property" | "leaf", level = 0): Json {
   if (depth === "leaf" && typeof value === "object") {
     if (Array.isArray(value)) return value.map((item) => secretize(item, depth, level + 1));
     const out: JsonObject = {};
-    for (const [key, item] of Object.entries(value)) out[key] = secretize(item, depth, level + 1);
+    for (const [key, item] of Object.entries(value as JsonObject)) out[key] = secretize(item, depth, level + 1);
     return out;
   }
   if (depth === "property" && level === 0 && typeof value === "object" && !Array.isArray(value)) {
     const out: JsonObject = {};
-    for (const [key, item] of Object.entries(value)) out[key] = item === null || item === UNKNOWN_SENTINEL ? item : secretJson(item);
+    for (const [key, item] of Object.entries(value as JsonObject)) out[key] = item === null || item === UNKNOWN_SENTINEL ? item : secretJson(item);
     return out;
   }
   return secretJson(value);
