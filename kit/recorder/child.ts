@@ -19,7 +19,7 @@ import {
   type Json,
   type JsonObject,
 } from "../view";
-import { computedOutputs, invokeResult, syntheticOutputs } from "./outputs";
+import { computedOutputs, invokeResult, MOCK_ACCOUNT, syntheticOutputs, UNANSWERED } from "./outputs";
 
 export interface RecordJob {
   readonly programDir: string;
@@ -41,7 +41,9 @@ const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 /** Flattens what the SDK sent the monitor into what the engine hands a policy pack. */
 function flatten(value: unknown, urnOf: (mockUrn: string) => string): Json {
   if (value === null || value === undefined) return null;
-  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  // A value a look-up or read knows and the recorder does not, however the program used it.
+  if (typeof value === "string") return value.includes(UNANSWERED) ? UNKNOWN_SENTINEL : value;
+  if (typeof value === "number" || typeof value === "boolean") return value;
   if (Array.isArray(value)) return value.map((item) => flatten(item, urnOf));
   if (typeof value !== "object") return null;
   const record = value as Record<string, unknown>;
@@ -120,12 +122,12 @@ async function main(): Promise<void> {
       newResource: (args) => {
         const inputs = (args.inputs ?? {}) as Record<string, unknown>;
         // A read (`Key.get`) has an id and is read even during preview: its state is known.
-        if (args.id) return { id: args.id, state: { ...syntheticOutputs(args.type, args.name, inputs, region).outputs, ...inputs } };
+        if (args.id) return { id: args.id, state: { ...readOutputs(args.type, args.name, args.id, inputs, region), ...inputs } };
         if (job.dryRun) return { id: undefined, state: inputs };
         const synthetic = syntheticOutputs(args.type, args.name, inputs, region);
         return { id: synthetic.id, state: { ...synthetic.outputs, ...inputs } };
       },
-      call: (args) => invokeResult(args.token, (args.inputs ?? {}) as Record<string, unknown>, region),
+      call: (args) => invokeResult(args.token, (args.inputs ?? {}) as Record<string, unknown>, region, job.programDir),
     },
     job.project,
     job.stack,
@@ -171,6 +173,11 @@ async function main(): Promise<void> {
   function recordRead(req: ReadRequest, response: ReadResponse): void {
     const { urn, parent } = engineUrnOf(req.getType(), req.getName(), req.getParent(), response.getUrn());
     const outputs = flatten(response.getProperties()?.toJavaScript() ?? {}, urnOf) as JsonObject;
+    // A read learns the resource's whole state from AWS; the recorder knows only its id and
+    // ARN, so everything else the class declares is unknown (never "unset").
+    for (const property of computedOutputs(req.getType(), job.programDir)) {
+      if (!(property in outputs)) outputs[property] = UNKNOWN_SENTINEL;
+    }
     recorded.push({
       urn,
       type: req.getType(),
@@ -262,6 +269,16 @@ async function main(): Promise<void> {
     resources: ordered,
   };
   fs.writeFileSync(job.output, JSON.stringify(view, null, 1));
+}
+
+/** What a read (`Key.get(name, id)`) learns that the recorder can know: the id it was given, and the ARN it implies. */
+function readOutputs(type: string, name: string, id: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+  const outputs = syntheticOutputs(type, name, inputs, region).outputs;
+  if (type.startsWith("aws:kms/") && type.toLowerCase().includes("key:")) {
+    const arn = id.startsWith("arn:") ? id : `arn:aws:kms:${region}:${MOCK_ACCOUNT}:key/${id}`;
+    return { ...outputs, keyId: arn.slice(arn.indexOf(":key/") + 5), arn };
+  }
+  return outputs;
 }
 
 /** Wraps a mock monitor call so that each successful answer is recorded first. */

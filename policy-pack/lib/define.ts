@@ -193,8 +193,9 @@ function stackIndexFor(args: StackValidationArgs): StackIndex {
     last.index.resources.length === args.resources.length &&
     args.resources.every((resource, i) => last.index.resources[i]?.urn === resource.urn);
   if (same) return last.index;
-  const index = StackIndex.fromPolicyResources(args.resources).withInputs((urn, property) =>
-    ledger.inputState(args.stackTags, urn, property),
+  const index = StackIndex.fromPolicyResources(args.resources).withInputs(
+    (urn, property) => ledger.inputState(args.stackTags, urn, property),
+    (urn) => ledger.wasRead(args.stackTags, urn),
   );
   lastIndex = { analysis: args.stackTags, index };
   return index;
@@ -244,7 +245,8 @@ export function defineStackPolicy<C>(meta: PolicyMetadata<C>, rule: StackRule<C>
       }
       for (const subject of subjects) {
         if (ledger.wasJudgedByInputs(args.stackTags, meta.name, subject.urn)) continue;
-        const outcomes = evaluate(() => rule.check(subject, context));
+        const subjectContext = context.index.isRead(subject) ? { ...context, index: context.index.forReadSubject(subject) } : context;
+        const outcomes = evaluate(() => rule.check(subject, subjectContext));
         const { violations, gaps } = judge(meta.name, subject, config, outcomes, now);
         for (const violation of violations) report(violation.message, violation.urn);
         if (gaps.length > 0) gapsByUrn.set(subject.urn, [...(gapsByUrn.get(subject.urn) ?? []), ...gaps]);

@@ -52,6 +52,15 @@ export class AnalysisLedger {
   }
 
   /**
+   * True when Analyze saw other resources' inputs in this analysis but not this one's:
+   * the engine analyses every resource the program manages, so this one the program
+   * only reads (`aws.kms.Key.get`).
+   */
+  wasRead(analysis: object, urn: string): boolean {
+    return analysis === this.analysis && this.inputs.size > 0 && !this.inputs.has(urn);
+  }
+
+  /**
    * What the program set a top-level property of a resource to, in this analysis:
    * `"unknown"`, `"set"` (known), `"absent"`, or `undefined` when its inputs were not seen
    * (an audit, a resource only read, or no policy that looks at inputs ran).

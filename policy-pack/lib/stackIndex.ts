@@ -74,6 +74,7 @@ export class StackIndex {
   private readonly reverse = new Map<string, Referrer[]>();
   private readonly memos = new Map<string, unknown>();
   private inputStateOf?: (urn: string, property: string) => "unknown" | "set" | "absent" | undefined;
+  private readCheck?: (urn: string) => boolean;
 
   private constructor(
     readonly resources: readonly IndexedResource[],
@@ -154,7 +155,8 @@ export class StackIndex {
    */
   leftToProvider(resource: IndexedResource, property: string): boolean {
     return (
-      this.preview && this.dependenciesOf(resource, property).length === 0 && this.inputState(resource, property) !== "unknown"
+      this.preview && this.dependenciesOf(resource, property).length === 0 && this.inputState(resource, property) !== "unknown" &&
+      !this.isRead(resource)
     );
   }
 
@@ -162,9 +164,33 @@ export class StackIndex {
    * Tells the index which inputs the program set to an unknown value (seen in Analyze,
    * before AnalyzeStack): those are not left to the provider, whatever produced them.
    */
-  withInputs(inputState: (urn: string, property: string) => "unknown" | "set" | "absent" | undefined): this {
+  withInputs(
+    inputState: (urn: string, property: string) => "unknown" | "set" | "absent" | undefined,
+    wasRead?: (urn: string) => boolean,
+  ): this {
     this.inputStateOf = inputState;
+    this.readCheck = wasRead;
     return this;
+  }
+
+  /**
+   * True when the program reads the resource (`.get`) rather than creating it: its
+   * properties are what the read returned, and one that is unknown is not a default.
+   */
+  isRead(resource: IndexedResource): boolean {
+    return this.readCheck?.(resource.urn) ?? false;
+  }
+
+  /**
+   * This index as seen by the check of one subject the program reads: `unknownWhen`
+   * says so, since nothing the stack creates computes its unknown values.
+   */
+  forReadSubject(resource: IndexedResource): StackIndex {
+    const view = Object.create(this) as StackIndex;
+    Object.defineProperty(view, "unknownWhen", {
+      value: `here, because the program reads ${describe(resource)} (.get) rather than creating it, and only what the read returned is known`,
+    });
+    return view;
   }
 
   /**
@@ -177,7 +203,7 @@ export class StackIndex {
 
   /** How a reason says when a value was unknown: "during preview", or for an audit, why. */
   get unknownWhen(): string {
-    return this.preview ? "during preview" : "in the stack state (an encrypted secret)";
+    return this.preview ? "during preview" : "in the stack state (an encrypted secret, or a value this analysis was not given)";
   }
 
   /** Computes a derived fact once per index. */
