@@ -177,7 +177,11 @@ function policyDocument(inputs: Record<string, unknown>): Record<string, unknown
     }
     return out;
   });
-  const document = { Version: text(inputs.version) ?? "2012-10-17", ...(text(inputs.policyId) && { Id: inputs.policyId }), Statement: rendered };
+  const document = {
+    Version: text(inputs.version) ?? "2012-10-17",
+    ...(text(inputs.policyId) && { Id: inputs.policyId }),
+    Statement: rendered,
+  };
   return { id: "policy-document", json: JSON.stringify(document, null, 2), minifiedJson: JSON.stringify(document) };
 }
 
@@ -195,7 +199,12 @@ function keyArnFor(reference: string, region: string): string {
  * vaults, SSM parameters), and every field it cannot know, and any other look-up, as
  * `UNANSWERED`: known to AWS, unknown to the pack. Never an echo of the arguments.
  */
-export function invokeResult(token: string, inputs: Record<string, unknown>, region: string, programDir = process.cwd()): Record<string, unknown> {
+export function invokeResult(
+  token: string,
+  inputs: Record<string, unknown>,
+  region: string,
+  programDir = process.cwd(),
+): Record<string, unknown> {
   const fields = unanswered(token, programDir);
   const name = text(inputs.name);
   switch (token) {
@@ -209,7 +218,14 @@ export function invokeResult(token: string, inputs: Record<string, unknown>, reg
       return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       const names = ["a", "b", "c"].map((suffix) => `${region}${suffix}`);
-      return { ...fields, id: region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), state: text(inputs.state) ?? "available", region };
+      return {
+        ...fields,
+        id: region,
+        names,
+        zoneIds: names.map((_, i) => `use1-az${i + 1}`),
+        state: text(inputs.state) ?? "available",
+        region,
+      };
     }
     case "aws:iam/getPolicyDocument:getPolicyDocument":
       return { ...fields, ...policyDocument(inputs) };
@@ -245,7 +261,9 @@ export function invokeResult(token: string, inputs: Record<string, unknown>, reg
     case "aws:backup/getVault:getVault":
       return name ? { ...fields, arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT}:backup-vault:${name}`, id: name, name, region } : fields;
     case "aws:ssm/getParameter:getParameter":
-      return name ? { ...fields, arn: `arn:aws:ssm:${region}:${MOCK_ACCOUNT}:parameter/${name.replace(/^\//, "")}`, id: name, name } : fields;
+      return name
+        ? { ...fields, arn: `arn:aws:ssm:${region}:${MOCK_ACCOUNT}:parameter/${name.replace(/^\//, "")}`, id: name, name }
+        : fields;
     default:
       return fields;
   }

@@ -155,7 +155,9 @@ export class StackIndex {
    */
   leftToProvider(resource: IndexedResource, property: string): boolean {
     return (
-      this.preview && this.dependenciesOf(resource, property).length === 0 && this.inputState(resource, property) !== "unknown" &&
+      this.preview &&
+      this.dependenciesOf(resource, property).length === 0 &&
+      this.inputState(resource, property) !== "unknown" &&
       !this.isRead(resource)
     );
   }

@@ -35,7 +35,8 @@ function secretize(value: Json, depth: "property" | "leaf", level = 0): Json {
   }
   if (depth === "property" && level === 0 && typeof value === "object" && !Array.isArray(value)) {
     const out: JsonObject = {};
-    for (const [key, item] of Object.entries(value as JsonObject)) out[key] = item === null || item === UNKNOWN_SENTINEL ? item : secretJson(item);
+    for (const [key, item] of Object.entries(value as JsonObject))
+      out[key] = item === null || item === UNKNOWN_SENTINEL ? item : secretJson(item);
     return out;
   }
   return secretJson(value);
@@ -171,7 +172,8 @@ describe("secret values in messages", () => {
 
   it("the corpus reaches every key-custody policy, so the check above cannot pass by finding nothing", async () => {
     const seen = new Set<string>();
-    for (const [, load] of corpus) for (const v of violationsOf(await runPolicies(PACK, secretView(await load(), "leaf")))) seen.add(v.policy);
+    for (const [, load] of corpus)
+      for (const v of violationsOf(await runPolicies(PACK, secretView(await load(), "leaf")))) seen.add(v.policy);
     expect([...seen].sort()).toEqual(
       expect.arrayContaining([
         "backup-bucket-customer-managed-key",

@@ -31,7 +31,7 @@ describe("readStackExport", () => {
     },
   };
 
-  it("reads resources as the engine's view of a deployed stack: known values, encrypted secrets unknown", () => {
+  it("reads resources as the engine's view of a deployed stack: known values, decrypted secrets kept secret, encrypted secrets unknown", () => {
     const view = readStackExport(document);
     expect(view).toMatchObject({ project: "shop", stack: "prod", dryRun: false });
     expect(view.resources.map((r) => r.name)).toEqual(["shop-prod", "key"]);
@@ -42,7 +42,12 @@ describe("readStackExport", () => {
       custom: true,
       parent: "urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod",
       inputs: { enableKeyRotation: true },
-      outputs: { enableKeyRotation: true, policy: UNKNOWN_SENTINEL, description: "shown with --show-secrets", id: "k-1" },
+      outputs: {
+        enableKeyRotation: true,
+        policy: UNKNOWN_SENTINEL,
+        description: { [SECRET]: SIG, value: "shown with --show-secrets" },
+        id: "k-1",
+      },
       dependencies: [],
       propertyDependencies: { description: ["urn:x"] },
       provider: undefined,

@@ -61,7 +61,9 @@ describe("recordProgram", () => {
 
   it("keeps secrets wrapped as the engine sends them to an analyzer, and keeps additionalSecretOutputs", () => {
     const bucket = byName(preview, "secret-bucket");
-    expect(bucket.inputs.tags).toEqual({ token: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "hunter2" } });
+    expect(bucket.inputs.tags).toEqual({
+      token: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "hunter2" },
+    });
     expect(bucket.options.additionalSecretOutputs).toEqual(["tags"]);
   });
 

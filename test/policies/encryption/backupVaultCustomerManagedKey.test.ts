@@ -180,7 +180,7 @@ describe(POLICY, () => {
       stack.add(aws.backup.Vault, "fail-vault-computed-default", {});
       // Set from outside the stack (a look-up, secret config): unknown in inputs and outputs, no edge.
       stack.add(aws.backup.Vault, "gap-vault-set-unknown", { kmsKeyArn: unknown() });
-      expect(await check(stack)).toEqual([
+      expect(await checkArea(stack, "encryption")).toEqual([
         {
           policy: POLICY,
           urn: vaultUrn(VAULT, "fail-vault-computed-default"),
@@ -205,7 +205,7 @@ describe(POLICY, () => {
     it("accepts a literal external key ARN for custody, and lists the key controls it keeps from view as gaps", async () => {
       const stack = new FixtureStack();
       stack.add(aws.backup.Vault, "gap-vault-external-key", { kmsKeyArn: KEY_ARN });
-      expect(await check(stack)).toEqual([
+      expect(await checkArea(stack, "encryption")).toEqual([
         {
           policy: "preview-verification-gaps",
           urn: vaultUrn(VAULT, "gap-vault-external-key"),
@@ -226,7 +226,7 @@ describe(POLICY, () => {
     ])("rejects a key ARN with %s, naming the property, before the vault changes", async (_what, arn) => {
       const stack = new FixtureStack();
       stack.add(aws.backup.Vault, "fail-vault-malformed-arn", { kmsKeyArn: arn });
-      expect(await check(stack)).toEqual([
+      expect(await checkArea(stack, "encryption")).toEqual([
         {
           policy: POLICY,
           urn: vaultUrn(VAULT, "fail-vault-malformed-arn"),
