@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PackLaunchError, type PackProcess } from "./engine/analyzer";
 import { PolicyConfigError } from "./engine/config";
-import { formatResult, summarize } from "./engine/format";
+import { formatResult, orderDiagnostics, summarize } from "./engine/format";
 import { analyzeView, runPolicyPack, type AnalysisResult } from "./engine/run";
 import { readStackExport, StackExportError } from "./export";
 import { recordProgram, RecordError } from "./recorder";
@@ -27,6 +27,10 @@ Options:
   --json                       print the result as JSON
   --sarif                      print the result as SARIF 2.1.0 (for code-scanning dashboards)
   --known                      (preview) every value known, as in an update of an existing stack
+  --config <key>=<value>       (preview, repeatable) a config value, named as for pulumi config set
+                               (key for the project's namespace, or namespace:key); supplies secure values
+  --stack-reference-outputs <file>
+                               (preview) JSON {"<org/project/stack>": {"<output>": value}} for StackReferences
 
 Exit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or input.`;
 
@@ -41,6 +45,9 @@ export interface CliArgs {
   readonly sarif: boolean;
   readonly policyPackConfig?: string;
   readonly policyPack?: string;
+  /** `--config key=value`, as given (the recorder puts bare keys in the project's namespace). */
+  readonly config: Readonly<Record<string, string>>;
+  readonly stackReferenceOutputs?: string;
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
@@ -48,15 +55,28 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (command !== "preview" && command !== "audit") throw new UsageError(command ? `unknown command "${command}"` : "no command given");
   const positional: string[] = [];
   const flags: Record<string, string | true> = {};
+  const config: Record<string, string> = {};
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] ?? "";
     if (!arg.startsWith("--")) {
       positional.push(arg);
       continue;
     }
-    const [name = "", inline] = arg.slice(2).split("=", 2);
+    const cut = arg.indexOf("=");
+    const name = cut < 0 ? arg.slice(2) : arg.slice(2, cut);
+    const inline = cut < 0 ? undefined : arg.slice(cut + 1);
     if (name === "json" || name === "known" || name === "sarif") flags[name] = true;
-    else if (name === "policy-pack-config" || name === "policy-pack" || name === "stack") {
+    else if (name === "config") {
+      const pair = inline ?? rest[++i];
+      const split = pair?.indexOf("=") ?? -1;
+      if (!pair || split <= 0) throw new UsageError("--config needs key=value");
+      config[pair.slice(0, split)] = pair.slice(split + 1);
+      flags.config = true;
+    } else if (name === "stack-reference-outputs") {
+      const value = inline ?? rest[++i];
+      if (!value) throw new UsageError(`--${name} needs a value`);
+      flags[name] = value;
+    } else if (name === "policy-pack-config" || name === "policy-pack" || name === "stack") {
       const value = inline ?? rest[++i];
       if (!value) throw new UsageError(`--${name} needs a value`);
       flags[name] = value;
@@ -64,7 +84,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   if (positional.length !== 1)
     throw new UsageError(`${command} takes exactly one ${command === "preview" ? "program directory" : "stack export file"}`);
-  if (command === "audit" && (flags.known || flags.stack)) throw new UsageError("--known and --stack apply to preview only");
+  if (command === "audit" && (flags.known || flags.stack || flags.config || flags["stack-reference-outputs"]))
+    throw new UsageError("--known, --stack, --config and --stack-reference-outputs apply to preview only");
   if (flags.json && flags.sarif) throw new UsageError("--json and --sarif are two output formats; pass one");
   const text = (key: string) => (typeof flags[key] === "string" ? (flags[key] as string) : undefined);
   return {
@@ -76,6 +97,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     sarif: flags.sarif === true,
     policyPackConfig: text("policy-pack-config"),
     policyPack: text("policy-pack"),
+    config,
+    stackReferenceOutputs: text("stack-reference-outputs"),
   };
 }
 
@@ -106,7 +129,23 @@ function readJson(file: string, what: string): unknown {
 export async function loadView(args: CliArgs): Promise<EngineView> {
   if (args.command === "audit") return readStackExport(readJson(args.target, "stack export"));
   if (!fs.existsSync(args.target) || !fs.statSync(args.target).isDirectory()) throw new UsageError(`${args.target} is not a directory`);
-  return recordProgram(args.target, { stack: args.stack, mode: args.known ? "known" : "preview" });
+  const stackReferenceOutputs = args.stackReferenceOutputs ? readJson(args.stackReferenceOutputs, "stack reference outputs") : undefined;
+  if (stackReferenceOutputs !== undefined && !isOutputsFile(stackReferenceOutputs)) {
+    throw new UsageError(
+      `stack reference outputs ${args.stackReferenceOutputs} must be a JSON object of stack names, each an object of outputs`,
+    );
+  }
+  return recordProgram(args.target, {
+    stack: args.stack,
+    mode: args.known ? "known" : "preview",
+    config: args.config,
+    stackReferenceOutputs,
+  });
+}
+
+function isOutputsFile(value: unknown): value is Record<string, Record<string, unknown>> {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  return isObject(value) && Object.values(value).every(isObject);
 }
 
 export function resultJson(result: AnalysisResult): string {
@@ -114,7 +153,7 @@ export function resultJson(result: AnalysisResult): string {
     {
       policyPack: result.pack,
       failed: result.failed,
-      diagnostics: result.diagnostics.map(({ policy, urn, enforcementLevel, severity, message }) => ({
+      diagnostics: orderDiagnostics(result.diagnostics).map(({ policy, urn, enforcementLevel, severity, message }) => ({
         policy,
         urn,
         enforcementLevel,
@@ -163,7 +202,7 @@ export async function main(
     const result = started
       ? await analyzeView(started, view, { policyPackConfig: config })
       : await runPolicyPack(packDir, view, { policyPackConfig: config });
-    for (const warning of result.warnings) err(`warning: ${warning}`);
+    for (const warning of [...(view.warnings ?? []), ...result.warnings]) err(`warning: ${warning}`);
     if (args.json) out(resultJson(result));
     else if (args.sarif) out(JSON.stringify(toSarif(result, sarifArtifact(args)), null, 2));
     else {

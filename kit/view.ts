@@ -95,6 +95,8 @@ export interface EngineView {
   /** Stack configuration, `namespace:key` → string (secrets decrypted), as `PULUMI_CONFIG`. */
   readonly config: Readonly<Record<string, string>>;
   readonly resources: readonly EngineResource[];
+  /** What the recorder could not reproduce and the user should know (undecryptable secrets, a missing stack file). */
+  readonly warnings?: readonly string[];
 }
 
 /** `urn:pulumi:<stack>::<project>::<type chain>::<name>`. */

@@ -1,14 +1,28 @@
 import type { AnalysisResult, Diagnostic } from "./run";
 
-/** `(aws:backup/vault:Vault: payments)`: how the CLI names the resource of a violation. */
-function resourceLabel(urn: string): string {
+/**
+ * `(aws:backup/vault:Vault: payments)`: how the CLI names the resource of a violation,
+ * with the component parents it sits in when there are some
+ * (`(aws:backup/vault:Vault: payments, in acme:backup:Platform › acme:backup:Store)`).
+ */
+export function resourceLabel(urn: string): string {
   const parts = urn.split("::");
-  const type = (parts[2] ?? "").split("$").pop() ?? "";
+  const chain = (parts[2] ?? "").split("$");
+  const type = chain.pop() ?? "";
   const name = parts.slice(3).join("::");
-  return type ? `(${type}: ${name})` : "";
+  const parents = chain.filter((parent) => parent !== "" && parent !== "pulumi:pulumi:Stack");
+  return type ? `(${type}: ${name}${parents.length > 0 ? `, in ${parents.join(" › ")}` : ""})` : "";
 }
 
 const ORDER: Record<string, number> = { mandatory: 0, remediate: 1, advisory: 2, disabled: 3 };
+
+/** The order every output lists diagnostics in: mandatory first, then by policy and resource, in the order the pack reported them. */
+export function orderDiagnostics<T extends Diagnostic>(diagnostics: readonly T[]): T[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      (ORDER[a.enforcementLevel] ?? 9) - (ORDER[b.enforcementLevel] ?? 9) || a.policy.localeCompare(b.policy) || a.urn.localeCompare(b.urn),
+  );
+}
 
 /**
  * Renders a result as `pulumi preview` prints its policy section: one block per pack
@@ -19,10 +33,7 @@ export function formatResult(result: AnalysisResult, source: string): string {
   const { diagnostics } = result;
   const mark = result.failed ? "❌" : diagnostics.length > 0 ? "⚠️" : "✅";
   const lines = ["Policies:", `    ${mark} ${result.pack.name}@v${result.pack.version} (local: ${source})`];
-  const sorted = [...diagnostics].sort(
-    (a, b) =>
-      (ORDER[a.enforcementLevel] ?? 9) - (ORDER[b.enforcementLevel] ?? 9) || a.policy.localeCompare(b.policy) || a.urn.localeCompare(b.urn),
-  );
+  const sorted = orderDiagnostics(diagnostics);
   for (const d of sorted) {
     lines.push(`        - [${d.enforcementLevel}]  ${d.policy}  ${resourceLabel(d.urn)}`);
     for (const line of [d.description, ...d.message.split("\n")]) lines.push(`          ${line}`);

@@ -29,8 +29,12 @@ export interface RecordJob {
   readonly organization: string;
   readonly dryRun: boolean;
   readonly config: Record<string, string>;
+  /** Outputs of referenced stacks, by stack name; any other output is unknown to the recorder. */
+  readonly stackReferenceOutputs: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly output: string;
 }
+
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 
 // Signatures of the Pulumi wire format (sdk/nodejs/runtime/rpc.ts).
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -122,6 +126,11 @@ async function main(): Promise<void> {
       newResource: (args) => {
         const inputs = (args.inputs ?? {}) as Record<string, unknown>;
         // A read (`Key.get`) has an id and is read even during preview: its state is known.
+        // A stack reference is read too: its outputs are what --stack-reference-outputs supplies.
+        if (args.type === STACK_REFERENCE) {
+          const name = typeof inputs.name === "string" ? inputs.name : args.name;
+          return { id: args.id ?? name, state: { name, outputs: { ...job.stackReferenceOutputs[name] }, secretOutputNames: [] } };
+        }
         if (args.id) return { id: args.id, state: { ...readOutputs(args.type, args.name, args.id, inputs, region), ...inputs } };
         if (job.dryRun) return { id: undefined, state: inputs };
         const synthetic = syntheticOutputs(args.type, args.name, inputs, region);
@@ -135,7 +144,12 @@ async function main(): Promise<void> {
     job.organization,
   );
   pulumi.runtime.setAllConfig(job.config);
+  answerStackReferences(pulumi);
 
+  // What the engine would pass: secure values it could decrypt; here, unknown placeholders.
+  const engineConfig = Object.fromEntries(
+    Object.entries(job.config).map(([key, value]) => [key, value.includes(UNANSWERED) ? UNKNOWN_SENTINEL : value]),
+  );
   const root = rootStackResource(job.project, job.stack);
   const stackUrn = root.urn;
   const engineUrns = new Map<string, string>();
@@ -146,7 +160,7 @@ async function main(): Promise<void> {
   const defaultProviderFor = (pkg: string): string => {
     let provider = defaultProviders.get(pkg);
     if (!provider) {
-      provider = defaultProviderResource(job.project, job.stack, pkg, packageVersion(`@pulumi/${pkg}`, job.programDir), job.config);
+      provider = defaultProviderResource(job.project, job.stack, pkg, packageVersion(`@pulumi/${pkg}`, job.programDir), engineConfig);
       defaultProviders.set(pkg, provider);
     }
     return `${provider.urn}::${job.dryRun ? UNKNOWN_SENTINEL : `${provider.name}-id`}`;
@@ -265,10 +279,33 @@ async function main(): Promise<void> {
     project: job.project,
     stack: job.stack,
     dryRun: job.dryRun,
-    config: job.config,
+    config: engineConfig,
     resources: ordered,
   };
   fs.writeFileSync(job.output, JSON.stringify(view, null, 1));
+}
+
+/**
+ * A referenced stack's output that `--stack-reference-outputs` did not supply exists in
+ * that stack, as far as anyone here knows: it reads as a value from outside the stack
+ * (unknown to the pack), never as "not set", and the program does not fail on it.
+ */
+function answerStackReferences(pulumi: typeof PulumiSdk): void {
+  const prototype = pulumi.StackReference.prototype as unknown as Record<string, unknown>;
+  const lookUp = function (this: PulumiSdk.StackReference, name: PulumiSdk.Input<string>): PulumiSdk.Output<unknown> {
+    return pulumi
+      .all([pulumi.output(name), this.outputs])
+      .apply(([n, outputs]) => (Object.prototype.hasOwnProperty.call(outputs ?? {}, n) ? outputs[n] : UNANSWERED));
+  };
+  prototype.getOutput = lookUp;
+  prototype.requireOutput = lookUp;
+  prototype.getOutputDetails = async function (this: PulumiSdk.StackReference, name: string) {
+    return { value: await new Promise((resolve) => lookUp.call(this, name).apply(resolve)) };
+  };
+  prototype.getOutputValue = async function (this: PulumiSdk.StackReference, name: string) {
+    return new Promise((resolve) => lookUp.call(this, name).apply(resolve));
+  };
+  prototype.requireOutputValue = prototype.getOutputValue;
 }
 
 /** What a read (`Key.get(name, id)`) learns that the recorder can know: the id it was given, and the ARN it implies. */
@@ -306,7 +343,51 @@ function translateProviderRef(reference: string, urnOf: (urn: string) => string,
   return `${urn}::${id === "" ? (dryRun ? UNKNOWN_SENTINEL : "provider-id") : id}`;
 }
 
-main().catch((error: unknown) => {
+/** The line the recorder's parent reads a program's failure from. */
+export const PROGRAM_ERROR = "backup-guardrails-program-error ";
+
+/**
+ * Where in the program an error was thrown: the first stack frame in the program's own
+ * files (not its node_modules), with the resource the line creates when it creates one.
+ */
+export function programLocation(error: unknown, programDir: string): string | undefined {
+  const stack = error instanceof Error ? (error.stack ?? "") : "";
+  for (const line of stack.split("\n").slice(1)) {
+    const frame = /\(?((?:\/|[A-Za-z]:\\)[^()]*?):(\d+):(\d+)\)?$/.exec(line.trim());
+    if (!frame) continue;
+    const [, file = "", row = "", column = ""] = frame;
+    if (!file.startsWith(programDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    let resource = "";
+    try {
+      const source = fs.readFileSync(file, "utf8").split("\n")[Number(row) - 1] ?? "";
+      const created = /new\s+([\w.$]+)\s*\(\s*(["'`])([^"'`]+)\2/.exec(source);
+      if (created && !/Error$/.test(created[1] ?? "")) resource = `, creating ${created[1]} "${created[3]}"`;
+    } catch {
+      // The location alone still helps.
+    }
+    return `${path.relative(programDir, file)}:${row}:${column}${resource}`;
+  }
+  return undefined;
+}
+
+function fail(error: unknown): never {
+  const job = (() => {
+    try {
+      return JSON.parse(fs.readFileSync(process.argv[2] ?? "", "utf8")) as RecordJob;
+    } catch {
+      return undefined;
+    }
+  })();
+  const message =
+    error instanceof Error ? `${error.constructor.name === "Error" ? "Error" : error.constructor.name}: ${error.message}` : String(error);
+  const location = job ? programLocation(error, job.programDir) : undefined;
+  process.stderr.write(`${PROGRAM_ERROR}${JSON.stringify({ message: message.split("\n")[0], location })}\n`);
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
-});
+}
+
+if (require.main === module) {
+  process.on("uncaughtException", fail);
+  process.on("unhandledRejection", fail);
+  main().catch(fail);
+}

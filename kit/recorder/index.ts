@@ -6,14 +6,24 @@ import * as path from "path";
 import type { EngineView } from "../view";
 import type { RecordJob } from "./child";
 
+/** Mirrors `PROGRAM_ERROR` in child.ts (not imported: the child module runs a program when loaded). */
+const PROGRAM_ERROR = "backup-guardrails-program-error ";
+import { UNANSWERED } from "./outputs";
+
 export interface RecordOptions {
   /** `preview` (default): a first preview, AWS-computed values unknown. `known`: an update, everything known. */
   readonly mode?: "preview" | "known";
   /** Stack name; its `Pulumi.<stack>.yaml` supplies config. Default `dev`. */
   readonly stack?: string;
   readonly organization?: string;
-  /** Extra config (`aws:region` → `us-east-1`), over the stack file's. */
+  /**
+   * Extra config over the stack file's, named as `pulumi config set` names keys: a bare
+   * key is in the project's namespace (`dbPassword` → `<project>:dbPassword`),
+   * `aws:region` is as written. Supplies secure values the recorder cannot decrypt.
+   */
   readonly config?: Readonly<Record<string, string>>;
+  /** Outputs of the stacks the program references (`new pulumi.StackReference(name)`), by stack name. */
+  readonly stackReferenceOutputs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 export class RecordError extends Error {}
@@ -43,19 +53,40 @@ export function readProject(programDir: string): ProjectFile {
   return { name: project.name, main: typeof project.main === "string" ? project.main : undefined };
 }
 
-/** Reads `Pulumi.<stack>.yaml`'s config as the CLI passes it: `ns:key` → string. */
-export function readStackConfig(programDir: string, stack: string, project: string): Record<string, string> {
+/** `dbPassword` → `<project>:dbPassword`; `aws:region` as written. */
+export function configKey(key: string, project: string): string {
+  return key.includes(":") ? key : `${project}:${key}`;
+}
+
+/**
+ * Reads `Pulumi.<stack>.yaml`'s config as the CLI passes it: `ns:key` → string. A
+ * `secure:` value cannot be decrypted offline: it is listed in `secure`, and its value is
+ * a placeholder the recorder turns into an unknown wherever the program uses it.
+ */
+export function readStackConfig(
+  programDir: string,
+  stack: string,
+  project: string,
+): Record<string, string> & { readonly [SECURE]?: readonly string[] } {
   const file = path.join(programDir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) return {};
   const document = readYaml(file) as { config?: Record<string, unknown> } | null;
   const config: Record<string, string> = {};
+  const secure: string[] = [];
   for (const [key, value] of Object.entries(document?.config ?? {})) {
-    const fullKey = key.includes(":") ? key : `${project}:${key}`;
-    if (typeof value === "object" && value !== null && "secure" in value) continue; // encrypted: not readable offline
+    const fullKey = configKey(key, project);
+    if (typeof value === "object" && value !== null && "secure" in value) {
+      secure.push(fullKey);
+      config[fullKey] = UNANSWERED;
+      continue;
+    }
     config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  return config;
+  return Object.defineProperty(config, SECURE, { value: secure, enumerable: false });
 }
+
+/** The keys of a `readStackConfig` result whose values are encrypted. */
+export const SECURE: unique symbol = Symbol("secure config keys");
 
 /**
  * ts-node settings for the child: transpile only (the recorder checks behaviour, not
@@ -76,17 +107,49 @@ function typeScriptEnvironment(programDir: string): Record<string, string> {
   return env;
 }
 
-/** The program's own error, without the recorder's stack frames. */
+/** The program's own error and where it was thrown, without the recorder's stack frames. */
 function programError(stderr: string): string | undefined {
+  const reported = stderr.split("\n").find((line) => line.startsWith(PROGRAM_ERROR));
+  if (reported) {
+    try {
+      const { message, location } = JSON.parse(reported.slice(PROGRAM_ERROR.length)) as { message?: string; location?: string };
+      if (message) return location ? `${message} (at ${location})` : message;
+    } catch {
+      // Fall back to the first error line.
+    }
+  }
   const lines = stderr.split("\n").map((line) => line.trimEnd());
   const message = lines.find((line) => /^(\w*Error|TSError|Error)\b|error TS\d+/.test(line.trim()));
   return message?.trim() ?? lines.find((line) => line.trim() !== "")?.trim();
 }
 
+/**
+ * What the Node language host runs: Pulumi.yaml's `main`, else the directory itself,
+ * which Node resolves through package.json's `main` and then `index.*`.
+ */
 function entryPoint(programDir: string, main: string | undefined): string {
   if (main) return main;
+  const manifest = path.join(programDir, "package.json");
+  if (fs.existsSync(manifest)) {
+    let packageMain: unknown;
+    try {
+      packageMain = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { main?: unknown }).main;
+    } catch {
+      throw new RecordError(`${manifest} is not valid JSON.`);
+    }
+    if (typeof packageMain === "string" && packageMain !== "") {
+      try {
+        require.resolve(path.resolve(programDir, packageMain), { paths: [programDir] });
+      } catch {
+        if (!["", ".ts"].some((ext) => fs.existsSync(path.resolve(programDir, packageMain + ext)))) {
+          throw new RecordError(`package.json in ${programDir} names main ${packageMain}, which does not exist (is the program built?).`);
+        }
+      }
+      return packageMain;
+    }
+  }
   for (const candidate of ["index.ts", "index.js"]) if (fs.existsSync(path.join(programDir, candidate))) return candidate;
-  throw new RecordError(`${programDir} has no index.ts or index.js and Pulumi.yaml names no main.`);
+  throw new RecordError(`${programDir} has no index.ts or index.js, and neither Pulumi.yaml nor package.json names a main.`);
 }
 
 /**
@@ -98,6 +161,21 @@ export async function recordProgram(programDir: string, options: RecordOptions =
   const dir = path.resolve(programDir);
   const project = readProject(dir);
   const stack = options.stack ?? "dev";
+  const warnings: string[] = [];
+  if (options.stack !== undefined && !fs.existsSync(path.join(dir, `Pulumi.${stack}.yaml`))) {
+    warnings.push(
+      `${programDir} has no Pulumi.${stack}.yaml: the program runs with no stack config (is --stack ${stack} the stack you meant?)`,
+    );
+  }
+  const fromFile = readStackConfig(dir, stack, project.name);
+  const extra = Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) => [configKey(key, project.name), value]));
+  const undecrypted = (fromFile[SECURE] ?? []).filter((key) => !(key in extra));
+  if (undecrypted.length > 0) {
+    const flags = undecrypted.map((key) => `--config ${key}=<value>`).join(" ");
+    warnings.push(
+      `Pulumi.${stack}.yaml holds encrypted values the recorder cannot decrypt (${undecrypted.join(", ")}): they are unknown to the pack, so what depends on them is unverifiable; supply them with ${flags}`,
+    );
+  }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "backup-guardrails-record-"));
   const job: RecordJob = {
     programDir: dir,
@@ -106,7 +184,8 @@ export async function recordProgram(programDir: string, options: RecordOptions =
     stack,
     organization: options.organization ?? "organization",
     dryRun: (options.mode ?? "preview") === "preview",
-    config: { ...readStackConfig(dir, stack, project.name), ...options.config },
+    config: { ...fromFile, ...extra },
+    stackReferenceOutputs: options.stackReferenceOutputs ?? {},
     output: path.join(work, "view.json"),
   };
   fs.writeFileSync(path.join(work, "job.json"), JSON.stringify(job));
@@ -125,7 +204,8 @@ export async function recordProgram(programDir: string, options: RecordOptions =
         },
       );
     });
-    return JSON.parse(fs.readFileSync(job.output, "utf8")) as EngineView;
+    const view = JSON.parse(fs.readFileSync(job.output, "utf8")) as EngineView;
+    return warnings.length > 0 ? { ...view, warnings } : view;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -4,8 +4,11 @@
  * fields it cannot answer, and resources the program reads, are never "unset" and
  * never a violation stated as a fact.
  */
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { main } from "../../kit/cli";
+import { resourceLabel } from "../../kit/engine/format";
 import { policies } from "../../policy-pack/policies";
 import { packsForThisFile, type Violation } from "../helpers";
 
@@ -109,5 +112,111 @@ describe("values from outside the stack, through the command", () => {
     expect(update.diagnostics.find((d) => d.urn.endsWith("::parameter-vault"))?.message).toContain(
       "kmsKeyArn is unknown in the stack state (an encrypted secret, or a value this analysis was not given)",
     );
+  });
+});
+
+describe("the command with values from outside the stack", () => {
+  const EXAMPLE = path.join(__dirname, "..", "..", "examples", "outside-values");
+  const OUTSIDE_KEY = "arn:aws:kms:us-east-1:111122223333:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
+  const exampleUrn = (tail: string) => `urn:pulumi:dev::outside-values::${tail}`;
+  const gapsOf = (diagnostics: Violation[], vault: string) =>
+    diagnostics.find((d) => d.policy === "preview-verification-gaps" && d.urn.endsWith(`::${vault}`))?.message;
+
+  it("treats an encrypted config value it cannot decrypt as unknown, says how to supply it, and uses a value given with --config", async () => {
+    const without = await preview(EXAMPLE);
+    expect(without.stderr).toEqual([
+      "warning: Pulumi.dev.yaml holds encrypted values the recorder cannot decrypt (outside-values:vaultKeyArn): they are unknown to the pack, so what depends on them is unverifiable; supply them with --config outside-values:vaultKeyArn=<value>",
+    ]);
+    expect(gapsOf(without.diagnostics, "config-key-vault")).toBe(unknownKey("config-key-vault"));
+    const supplied = await preview(EXAMPLE, "--config", `vaultKeyArn=${OUTSIDE_KEY}`);
+    expect(supplied.stderr).toEqual([]);
+    expect(gapsOf(supplied.diagnostics, "config-key-vault")).toBe(outside("config-key-vault"));
+    // The secret is judged, never shown.
+    expect(supplied.diagnostics.some((d) => d.message.includes(OUTSIDE_KEY))).toBe(false);
+  });
+
+  it("never crashes on a StackReference: its outputs are unknown in both modes unless --stack-reference-outputs supplies them", async () => {
+    for (const mode of [[], ["--known"]]) {
+      const result = await preview(EXAMPLE, ...mode);
+      expect(result.exitCode).toBe(1);
+      expect(gapsOf(result.diagnostics, "stack-reference-vault")).toMatch(
+        /^Vault 'stack-reference-vault': 4 controls could not be verified/,
+      );
+    }
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bg-refs-")), "outputs.json");
+    fs.writeFileSync(file, JSON.stringify({ "acme/keys/prod": { backupKeyArn: OUTSIDE_KEY } }));
+    const supplied = await preview(EXAMPLE, "--stack-reference-outputs", file);
+    expect(gapsOf(supplied.diagnostics, "stack-reference-vault")).toBe(outside("stack-reference-vault"));
+    fs.writeFileSync(file, "[1]");
+    const bad = await preview(EXAMPLE, "--stack-reference-outputs", file).catch((error: unknown) => error);
+    expect(bad).toBeInstanceOf(Error);
+  });
+
+  it("lists diagnostics in --json in the order the text shows them, and labels a resource with its component parents", async () => {
+    const json = await preview(EXAMPLE);
+    const text: string[] = [];
+    expect(
+      await main(
+        ["preview", EXAMPLE],
+        (t) => text.push(t),
+        () => undefined,
+        { packs },
+      ),
+    ).toBe(1);
+    const labels = text
+      .join("\n")
+      .split("\n")
+      .filter((line) => line.startsWith("        - ["));
+    expect(labels).toContain(
+      "        - [mandatory]  backup-key-deletion-protected  (aws:kms/key:Key: platform-key, in acme:backup:Platform)",
+    );
+    const out: string[] = [];
+    await main(
+      ["preview", EXAMPLE, "--json"],
+      (t) => out.push(t),
+      () => undefined,
+      { packs },
+    );
+    const inJsonOrder = (JSON.parse(out.join("\n")) as { diagnostics: { policy: string; urn: string }[] }).diagnostics.map(
+      (d) => `${d.policy}  ${resourceLabel(d.urn)}`,
+    );
+    expect(labels.map((line) => line.replace(/^ {8}- \[\w+\] {2}/, ""))).toEqual(inJsonOrder);
+    expect(json.diagnostics.length).toBe(inJsonOrder.length);
+  });
+});
+
+describe("program entry and errors, as the language host runs programs", () => {
+  const run = async (...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(
+      args,
+      (t) => out.push(t),
+      (t) => err.push(t),
+      { packs },
+    );
+    return { code, err };
+  };
+
+  it("runs package.json's main when Pulumi.yaml names none", async () => {
+    const result = await preview(path.join(PROGRAMS, "package-main"));
+    expect(result.diagnostics.map((d) => d.urn)).toContain("urn:pulumi:dev::package-main::aws:backup/vault:Vault::package-main-vault");
+  });
+
+  it("names the program's own file, line and resource when the program throws", async () => {
+    const dir = path.join(PROGRAMS, "throws-in-resource");
+    expect(await run("preview", dir)).toEqual({
+      code: 2,
+      err: [
+        `error: the program in ${dir} failed under Pulumi's mocks: Error: Missing required property 'backupVaultName' (at index.ts:5:1, creating aws.backup.VaultPolicy "broken-policy")`,
+      ],
+    });
+  });
+
+  it("warns when --stack names a stack with no stack file", async () => {
+    const dir = path.join(PROGRAMS, "package-main");
+    expect((await run("preview", dir, "--stack", "prod")).err).toEqual([
+      `warning: ${dir} has no Pulumi.prod.yaml: the program runs with no stack config (is --stack prod the stack you meant?)`,
+    ]);
   });
 });

@@ -129,7 +129,7 @@ describe("bad usage and bad input exit 2", () => {
     expect(await run("preview", throws)).toEqual({
       code: 2,
       out: "",
-      err: `error: the program in ${throws} failed under Pulumi's mocks: Error: the program could not read its settings`,
+      err: `error: the program in ${throws} failed under Pulumi's mocks: Error: the program could not read its settings (at index.ts:1:7)`,
     });
     const badYaml = fs.mkdtempSync(path.join(os.tmpdir(), "bg-yaml-"));
     fs.writeFileSync(path.join(badYaml, "Pulumi.yaml"), "name: [unclosed");
