@@ -118,7 +118,6 @@ describe("values from outside the stack, through the command", () => {
 describe("the command with values from outside the stack", () => {
   const EXAMPLE = path.join(__dirname, "..", "..", "examples", "outside-values");
   const OUTSIDE_KEY = "arn:aws:kms:us-east-1:111122223333:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
-  const exampleUrn = (tail: string) => `urn:pulumi:dev::outside-values::${tail}`;
   const gapsOf = (diagnostics: Violation[], vault: string) =>
     diagnostics.find((d) => d.policy === "preview-verification-gaps" && d.urn.endsWith(`::${vault}`))?.message;
 
