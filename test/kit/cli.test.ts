@@ -97,7 +97,7 @@ describe("bad usage and bad input exit 2", () => {
     [["deploy", "x"], 'error: unknown command "deploy"'],
     [["preview"], "error: preview takes exactly one program directory"],
     [["preview", "a", "b"], "error: preview takes exactly one program directory"],
-    [["audit", EXPORT, "--known"], "error: --known and --stack apply to preview only"],
+    [["audit", EXPORT, "--known"], "error: --known, --stack, --config and --stack-reference-outputs apply to preview only"],
     [["preview", ".", "--policy-pack-config"], "error: --policy-pack-config needs a value"],
     [["preview", ".", "--verbose"], "error: unknown option --verbose"],
   ])("%j", async (argv, message) => {
@@ -152,7 +152,9 @@ describe("bad usage and bad input exit 2", () => {
   });
 
   it("parses flags in either form", () => {
-    expect(parseArgs(["preview", "dir", "--stack=prod", "--known", "--json"])).toEqual({
+    expect(
+      parseArgs(["preview", "dir", "--stack=prod", "--known", "--json", "--config", "a=b=c", "--config=aws:region=eu-west-1"]),
+    ).toEqual({
       command: "preview",
       target: "dir",
       stack: "prod",
@@ -161,6 +163,9 @@ describe("bad usage and bad input exit 2", () => {
       sarif: false,
       policyPackConfig: undefined,
       policyPack: undefined,
+      config: { a: "b=c", "aws:region": "eu-west-1" },
+      stackReferenceOutputs: undefined,
     });
+    expect(() => parseArgs(["preview", "dir", "--config", "novalue"])).toThrow("--config needs key=value");
   });
 });
