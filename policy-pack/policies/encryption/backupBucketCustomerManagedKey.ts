@@ -1,4 +1,5 @@
-import { backupBuckets, bucketEncryption, type BucketEncryption } from "../../lib/s3/buckets";
+import { backupBuckets, bucketEncryption, type BackupBucketConfig, type BucketEncryption } from "../../lib/s3/buckets";
+import { S3_BUCKET } from "../../lib/types";
 import { backupBucketFields, keyCustodyFields } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { keyCustodyOutcome, resolveKeyReference, type KeyCustodyConfig } from "../../lib/kms/keys";
@@ -44,6 +45,21 @@ function ruleOutcome(index: StackIndex, bucket: IndexedResource, rule: BucketEnc
   );
 }
 
+/**
+ * The notice for a stack whose S3 buckets match neither backupBucketTags nor
+ * backupBucketNamePatterns: no bucket control looked at them, which is right only if
+ * none of them holds backups.
+ */
+function untaggedBuckets(index: StackIndex, config: BackupBucketConfig): Outcome {
+  const buckets = index.ofType(S3_BUCKET);
+  const named = buckets.slice(0, 3).map(describe).join(", ") + (buckets.length > 3 ? `, and ${buckets.length - 3} more` : "");
+  const count = buckets.length === 1 ? "1 S3 bucket" : `${buckets.length} S3 buckets`;
+  return unverifiable(
+    "backupBucketTags",
+    `the stack has ${count} (${named}) and none carries a tag of backupBucketTags (${JSON.stringify(config.backupBucketTags)}) or has a name matching backupBucketNamePatterns, so no backup-bucket control checked ${buckets.length === 1 ? "it" : "them"}; if one holds backups, tag it (for example purpose=backup) or set backupBucketTags or backupBucketNamePatterns in the policy configuration`,
+  );
+}
+
 export const backupBucketCustomerManagedKey = defineStackPolicy(
   {
     name: "backup-bucket-customer-managed-key",
@@ -62,9 +78,14 @@ export const backupBucketCustomerManagedKey = defineStackPolicy(
   {
     subjects({ index, config }) {
       const buckets = backupBuckets(index, config);
-      return [...[...buckets.byUrn.values()].map((entry) => entry.bucket), ...buckets.undecidable];
+      const subjects = [...[...buckets.byUrn.values()].map((entry) => entry.bucket), ...buckets.undecidable];
+      // Buckets, none of them a backup bucket: most often nobody tagged them. Said once, on the stack.
+      const root = index.resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
+      if (subjects.length === 0 && root && index.ofType(S3_BUCKET).length > 0) subjects.push(root);
+      return subjects;
     },
     check(bucket, { index, config }) {
+      if (!S3_BUCKET.has(bucket.type)) return untaggedBuckets(index, config);
       if (!backupBuckets(index, config).byUrn.has(bucket.urn)) {
         return unverifiable("tags", `its tags are unknown ${index.unknownWhen}, so whether it is a backup bucket cannot be decided`);
       }

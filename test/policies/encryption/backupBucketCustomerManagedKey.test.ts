@@ -34,10 +34,13 @@ describe(POLICY, () => {
       expect(await checkArea(stack, "encryption")).toEqual([]);
     });
 
-    it("ignores buckets that are not backup buckets", async () => {
+    it("ignores buckets that are not backup buckets (beside one backup bucket, so no notice either)", async () => {
       const stack = new FixtureStack();
       const data = stack.add(aws.s3.Bucket, "pass-data-bucket", { tags: { purpose: "website" } });
       encrypt(stack, data, "pass-data-bucket-sse", { sseAlgorithm: "AES256" });
+      const backups = stack.add(aws.s3.Bucket, "pass-backup-bucket", { tags: { purpose: "backup" } });
+      const key = stack.add(aws.kms.Key, "pass-key", { enableKeyRotation: true });
+      encrypt(stack, backups, "pass-backup-bucket-sse", { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(key, "arn") });
       expect(await checkArea(stack, "encryption")).toEqual([]);
     });
   });
@@ -213,6 +216,41 @@ describe(POLICY, () => {
             "- backup-key-rotation-enabled: rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId of BucketServerSideEncryptionConfiguration 'gap-key-bucket-sse' is unknown during preview, so the rotation of the key it will use cannot be verified.",
         },
       ]);
+    });
+  });
+
+  describe("buckets nobody tagged", () => {
+    it("says once, on the stack, that no bucket is a backup bucket, naming the configuration that would make one", async () => {
+      const stack = new FixtureStack();
+      stack.add(aws.s3.Bucket, "exports", {});
+      stack.add(aws.s3.BucketV2, "archive", { tags: { team: "data" } });
+      expect(await checkArea(stack, "encryption")).toEqual([
+        {
+          policy: "preview-verification-gaps",
+          urn: "urn:pulumi:test::fixture::pulumi:pulumi:Stack::fixture-test",
+          message:
+            "Stack 'fixture-test': 1 control could not be verified during preview:\n" +
+            "- backup-bucket-customer-managed-key: the stack has 2 S3 buckets (Bucket 'exports', BucketV2 'archive') and none carries a tag of backupBucketTags ({\"purpose\":\"backup\"}) or has a name matching backupBucketNamePatterns, so no backup-bucket control checked them; if one holds backups, tag it (for example purpose=backup) or set backupBucketTags or backupBucketNamePatterns in the policy configuration.",
+        },
+      ]);
+    });
+
+    it("says nothing when one bucket is a backup bucket, by tag, by name pattern or as the replication destination of one", async () => {
+      const tagged = new FixtureStack();
+      tagged.add(aws.s3.Bucket, "exports", {});
+      const backups = tagged.add(aws.s3.Bucket, "pass-backups", { tags: { Purpose: "Backup" } });
+      const key = tagged.add(aws.kms.Key, "pass-key", { enableKeyRotation: true });
+      encrypt(tagged, backups, "pass-backups-sse", { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(key, "arn") });
+      expect((await checkArea(tagged, "encryption")).filter((v) => v.policy === POLICY || v.urn.includes("pulumi:pulumi:Stack"))).toEqual(
+        [],
+      );
+      const named = new FixtureStack();
+      named.add(aws.s3.Bucket, "nightly-dumps", {});
+      expect(
+        (await checkArea(named, "encryption", { [POLICY]: { backupBucketNamePatterns: ["nightly-*"] } })).filter((v) =>
+          v.urn.includes("pulumi:pulumi:Stack"),
+        ),
+      ).toEqual([]);
     });
   });
 });
