@@ -147,8 +147,16 @@ describe("the command with values from outside the stack", () => {
     const supplied = await preview(EXAMPLE, "--stack-reference-outputs", file);
     expect(gapsOf(supplied.diagnostics, "stack-reference-vault")).toBe(outside("stack-reference-vault"));
     fs.writeFileSync(file, "[1]");
-    const bad = await preview(EXAMPLE, "--stack-reference-outputs", file).catch((error: unknown) => error);
-    expect(bad).toBeInstanceOf(Error);
+    const err: string[] = [];
+    expect(
+      await main(
+        ["preview", EXAMPLE, "--stack-reference-outputs", file],
+        () => undefined,
+        (t) => err.push(t),
+        { packs },
+      ),
+    ).toBe(2);
+    expect(err).toEqual([`error: stack reference outputs ${file} must be a JSON object of stack names, each an object of outputs`]);
   });
 
   it("lists diagnostics in --json in the order the text shows them, and labels a resource with its component parents", async () => {
