@@ -84,6 +84,11 @@ const PROPERTIES = [
   "managedPolicyArns",
   "inlinePolicies",
   "permissionsBoundary",
+  "resources",
+  "notResources",
+  "selectionTags",
+  "conditions",
+  "planId",
 ];
 
 /** A small deterministic PRNG (mulberry32), so a failure reproduces. */

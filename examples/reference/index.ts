@@ -126,3 +126,64 @@ new aws.iam.RolePolicy("app-server-read-backups", {
     Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket", "backup:Describe*", "backup:List*"], Resource: "*" }],
   }),
 });
+
+// Coverage: every data store is in a backup plan, selected by ARN, by a tag condition on
+// a wildcard, or by a tag its provider puts on everything it creates.
+const backupRole = new aws.iam.Role("backup-role", {
+  assumeRolePolicy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  }),
+});
+
+for (const [name, policy] of [
+  ["backup-role-backups", "AWSBackupServiceRolePolicyForBackup"],
+  ["backup-role-restores", "AWSBackupServiceRolePolicyForRestores"],
+]) {
+  new aws.iam.RolePolicyAttachment(name, { role: backupRole.name, policyArn: `arn:aws:iam::aws:policy/service-role/${policy}` });
+}
+
+// The databases' own key: RDS recovery points stay encrypted with it, not the vault's.
+const dataKey = new aws.kms.Key("data-key", {
+  description: "Encrypts the data stores",
+  enableKeyRotation: true,
+  deletionWindowInDays: 30,
+});
+
+const ordersDb = new aws.rds.Instance("orders-db", {
+  engine: "postgres",
+  instanceClass: "db.t4g.micro",
+  allocatedStorage: 20,
+  manageMasterUserPassword: true,
+  username: "orders",
+  storageEncrypted: true,
+  kmsKeyId: dataKey.arn,
+  backupRetentionPeriod: 7,
+  deleteAutomatedBackups: false,
+});
+
+new aws.dynamodb.Table("sessions", {
+  hashKey: "id",
+  attributes: [{ name: "id", type: "S" }],
+  billingMode: "PAY_PER_REQUEST",
+  pointInTimeRecovery: { enabled: true },
+  tags: { backup: "daily" },
+});
+
+const tagged = new aws.Provider("tagged", { region: "us-east-1", defaultTags: { tags: { backup: "daily" } } });
+new aws.efs.FileSystem("shared-files", { encrypted: true, kmsKeyId: dataKey.arn }, { provider: tagged });
+
+new aws.backup.Selection("databases", { planId: plan.id, iamRoleArn: backupRole.arn, resources: [ordersDb.arn] });
+
+new aws.backup.Selection("tagged-tables", {
+  planId: plan.id,
+  iamRoleArn: backupRole.arn,
+  resources: ["arn:aws:dynamodb:*:*:table/*"],
+  conditions: [{ stringEquals: [{ key: "aws:ResourceTag/backup", value: "daily" }] }],
+});
+
+new aws.backup.Selection("tagged-file-systems", {
+  planId: plan.id,
+  iamRoleArn: backupRole.arn,
+  selectionTags: [{ type: "STRINGEQUALS", key: "backup", value: "daily" }],
+});

@@ -27,6 +27,23 @@ export function computedOutputs(type: string, programDir: string): readonly stri
   return outputs;
 }
 
+/** Data store tokens: ARN service, resource prefix, the input that names it in the ARN, and the id's prefix. */
+const DATA_STORE_ARNS: Readonly<Record<string, readonly [string, string, string, string]>> = {
+  "aws:rds/instance:Instance": ["rds", "db:", "identifier", ""],
+  "aws:rds/cluster:Cluster": ["rds", "cluster:", "clusterIdentifier", ""],
+  "aws:docdb/cluster:Cluster": ["rds", "cluster:", "clusterIdentifier", ""],
+  "aws:neptune/cluster:Cluster": ["rds", "cluster:", "clusterIdentifier", ""],
+  "aws:redshift/cluster:Cluster": ["redshift", "cluster:", "clusterIdentifier", ""],
+  "aws:dynamodb/table:Table": ["dynamodb", "table/", "name", ""],
+  "aws:efs/fileSystem:FileSystem": ["elasticfilesystem", "file-system/", "id", "fs-"],
+  "aws:ebs/volume:Volume": ["ec2", "volume/", "id", "vol-"],
+  "aws:ec2/instance:Instance": ["ec2", "instance/", "id", "i-"],
+  "aws:fsx/lustreFileSystem:LustreFileSystem": ["fsx", "file-system/", "id", "fs-"],
+  "aws:fsx/windowsFileSystem:WindowsFileSystem": ["fsx", "file-system/", "id", "fs-"],
+  "aws:fsx/ontapFileSystem:OntapFileSystem": ["fsx", "file-system/", "id", "fs-"],
+  "aws:fsx/openZfsFileSystem:OpenZfsFileSystem": ["fsx", "file-system/", "id", "fs-"],
+};
+
 /** A stable fake UUID, so known-mode ARNs are the same on every run. */
 function stableUuid(seed: string): string {
   const hex = crypto.createHash("sha256").update(seed).digest("hex");
@@ -81,6 +98,19 @@ export function syntheticOutputs(
         outputs: { name: physicalName, arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT}:backup-vault:${physicalName}` },
       };
     default: {
+      const dataStore = DATA_STORE_ARNS[type];
+      if (dataStore) {
+        // Data stores AWS Backup protects, with the ARNs AWS gives them (selections match on these).
+        const [service, prefix, nameProperty, idPrefix] = dataStore;
+        const id = `${idPrefix}${stableUuid(type + name)
+          .replace(/-/g, "")
+          .slice(0, 17)}`;
+        const named =
+          nameProperty === "id" ? id : typeof inputs[nameProperty] === "string" ? (inputs[nameProperty] as string) : physicalName;
+        const outputs: Record<string, unknown> = { arn: `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${prefix}${named}` };
+        if (nameProperty !== "id") outputs[nameProperty] = named;
+        return { id: nameProperty === "id" ? id : named, outputs };
+      }
       const id = `${name}-${stableUuid(type + name).slice(0, 8)}`;
       return { id, outputs: { arn: `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${module.split("/")[1] ?? module}/${id}` } };
     }

@@ -1,5 +1,7 @@
 import type { BackupPolicy } from "../lib/define";
+import { backupPlanHasSelection } from "./coverage/backupPlanHasSelection";
 import { backupVaultNotificationsEnabled } from "./coverage/backupVaultNotificationsEnabled";
+import { dataStoreInBackupPlan } from "./coverage/dataStoreInBackupPlan";
 import { dataStoreNativeBackupsEnabled } from "./coverage/dataStoreNativeBackupsEnabled";
 import { previewVerificationGaps } from "./coverage/previewVerificationGaps";
 import { backupBucketCustomerManagedKey } from "./encryption/backupBucketCustomerManagedKey";
@@ -36,5 +38,7 @@ export const policies: readonly BackupPolicy[] = [
   backupBucketObjectLockEnabled,
   backupBucketVersioningEnabled,
   backupBucketLifecycleRetention,
+  dataStoreInBackupPlan,
+  backupPlanHasSelection,
   previewVerificationGaps,
 ];

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { FixtureStack, ref, unknown } from "../../../kit/fixtures";
-import { check, urnOf } from "../../helpers";
+import { check, GAPS, urnOf } from "../../helpers";
 
 const POLICY = "data-store-native-backups-enabled";
 const INSTANCE = "aws:rds/instance:Instance";
@@ -127,7 +127,7 @@ describe(POLICY, () => {
     const setting = stack.add(aws.ssm.Parameter, "retention", { type: "String", value: "7" });
     stack.add(aws.rds.Instance, "gap-retention", { ...compliantDb, backupRetentionPeriod: ref(setting, "value") as unknown as number });
     stack.add(aws.dynamodb.Table, "gap-pitr", { ...table, pointInTimeRecovery: { enabled: unknown<boolean>() } });
-    expect(await check(stack)).toEqual([
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
       {
         policy: "preview-verification-gaps",
         urn: urnOf(stack, TABLE, "gap-pitr"),

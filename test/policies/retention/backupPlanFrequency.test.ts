@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { FixtureStack, ref, unknown } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { check, checkArea } from "../../helpers";
 
 const POLICY = "backup-plan-frequency";
 const urn = (name: string) => `urn:pulumi:test::fixture::aws:backup/plan:Plan::${name}`;
@@ -116,7 +116,7 @@ describe(POLICY, () => {
     plan(stack, "gap-zone", { schedule: "cron(0 5 ? * * *)", scheduleExpressionTimezone: unknown() });
     plan(stack, "gap-unsupported", { schedule: "cron(0 5 LW * ? *)" });
     plan(stack, "pass-settled", { schedule: ref(parameter, "value") }, { schedule: "cron(0 5 ? * * *)" });
-    expect(await check(stack)).toEqual([
+    expect(await checkArea(stack, "retention")).toEqual([
       {
         policy: "preview-verification-gaps",
         urn: urn("gap-schedule"),

@@ -1,0 +1,181 @@
+import * as aws from "@pulumi/aws";
+import { FixtureStack, ref, unknown } from "../../../kit/fixtures";
+import { check, GAPS, urnOf } from "../../helpers";
+import { db, planWithRule, selection, table } from "./coverageFixtures";
+
+const POLICY = "data-store-in-backup-plan";
+const INSTANCE = "aws:rds/instance:Instance";
+const TABLE = "aws:dynamodb/table:Table";
+const VOLUME = "aws:ebs/volume:Volume";
+const EFS = "aws:efs/fileSystem:FileSystem";
+
+const notInPlan = (who: string, note = "", wildcard = true) =>
+  `${who} is not in any backup plan of this stack${note}; add its ARN${wildcard ? " (or a wildcard of its kind)" : ""} to the resources of an aws.backup.Selection whose plan has a rule, or tag it to match a selection's selectionTags.`;
+
+describe(POLICY, () => {
+  it("accepts data stores selected by ARN edge, wildcard, selection tag and tag condition, as the union AWS applies", async () => {
+    const stack = new FixtureStack();
+    const plan = planWithRule(stack);
+    const byEdge = stack.add(aws.rds.Instance, "pass-by-edge", db);
+    const efs = stack.add(aws.efs.FileSystem, "pass-union-resource", {});
+    stack.add(aws.ebs.Volume, "pass-union-tag", { availabilityZone: "us-east-1a", size: 8, tags: { backup: "daily" } });
+    stack.add(aws.dynamodb.Table, "pass-wildcard", table);
+    stack.add(aws.efs.FileSystem, "pass-condition", { tags: { tier: "gold-1" } });
+    selection(stack, "by-edge", plan, { resources: [ref(byEdge, "arn")] });
+    // Resources OR selectionTags: the file system by ARN and the volume by tag, not only what both match.
+    selection(stack, "union", plan, {
+      resources: [ref(efs, "arn")],
+      selectionTags: [{ type: "STRINGEQUALS", key: "backup", value: "daily" }],
+    });
+    selection(stack, "tables", plan, { resources: ["arn:aws:dynamodb:*:*:table/*"] });
+    selection(stack, "gold-file-systems", plan, {
+      resources: ["arn:aws:elasticfilesystem:*:*:file-system/*"],
+      conditions: [{ stringLikes: [{ key: "aws:ResourceTag/tier", value: "gold*" }] }],
+    });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([]);
+  });
+
+  it("counts the provider's default tags, and every resource of a '*' selection", async () => {
+    const stack = new FixtureStack({ config: { "aws:defaultTags": JSON.stringify({ tags: { backup: "daily" } }) } });
+    const plan = planWithRule(stack);
+    stack.add(aws.dynamodb.Table, "pass-default-tags", table);
+    selection(stack, "by-default-tag", plan, {
+      resources: ["arn:aws:dynamodb:*:*:table/*"],
+      conditions: [{ stringEquals: [{ key: "aws:ResourceTag/backup", value: "daily" }] }],
+    });
+    const other = new FixtureStack();
+    const otherPlan = planWithRule(other);
+    other.add(aws.ebs.Volume, "pass-everything", { availabilityZone: "us-east-1a", size: 8 });
+    selection(other, "everything", otherPlan, { resources: ["*"] });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([]);
+    expect(await check(other, [POLICY, GAPS])).toEqual([]);
+  });
+
+  it("rejects data stores no selection names, or that notResources or a condition leaves out", async () => {
+    const stack = new FixtureStack();
+    const plan = planWithRule(stack);
+    stack.add(aws.rds.Instance, "fail-unselected", db);
+    const excluded = stack.add(aws.dynamodb.Table, "fail-excluded", table);
+    stack.add(aws.dynamodb.Table, "pass-table", table);
+    stack.add(aws.efs.FileSystem, "fail-condition", { tags: { backup: "never" } });
+    stack.add(aws.ebs.Volume, "fail-tag-mismatch", { availabilityZone: "us-east-1a", size: 8, tags: { backup: "weekly" } });
+    selection(stack, "tables", plan, { resources: ["arn:aws:dynamodb:*:*:table/*"], notResources: [ref(excluded, "arn")] });
+    selection(stack, "file-systems", plan, {
+      resources: ["arn:aws:elasticfilesystem:*:*:file-system/*"],
+      conditions: [{ stringNotEquals: [{ key: "aws:ResourceTag/backup", value: "never" }] }],
+    });
+    selection(stack, "tagged", plan, { selectionTags: [{ type: "STRINGEQUALS", key: "aws:ResourceTag/backup", value: "daily" }] });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: POLICY,
+        urn: urnOf(stack, TABLE, "fail-excluded"),
+        message: notInPlan("Table 'fail-excluded'", ": Selection 'tables' names it but excludes it in notResources"),
+      },
+      { policy: POLICY, urn: urnOf(stack, VOLUME, "fail-tag-mismatch"), message: notInPlan("Volume 'fail-tag-mismatch'") },
+      { policy: POLICY, urn: urnOf(stack, EFS, "fail-condition"), message: notInPlan("FileSystem 'fail-condition'") },
+      { policy: POLICY, urn: urnOf(stack, INSTANCE, "fail-unselected"), message: notInPlan("Instance 'fail-unselected'") },
+    ]);
+  });
+
+  it("does not count a selection whose plan has no rule, whose role is unset or whose plan is outside the stack", async () => {
+    const stack = new FixtureStack();
+    const emptyPlan = stack.add(aws.backup.Plan, "no-rules", { rules: [] });
+    const role = stack.add(aws.iam.Role, "role", { assumeRolePolicy: "{}" });
+    const plan = planWithRule(stack);
+    const a = stack.add(aws.rds.Instance, "fail-plan-without-rule", db);
+    const b = stack.add(aws.rds.Instance, "fail-no-role", db);
+    const c = stack.add(aws.rds.Instance, "fail-plan-outside", db);
+    selection(stack, "ruleless", { plan: emptyPlan, role }, { resources: [ref(a, "arn")] });
+    stack.addType("aws:backup/selection:Selection", "roleless", {
+      planId: ref(plan.plan, "id"),
+      iamRoleArn: "",
+      resources: [ref(b, "arn")],
+    });
+    stack.add(aws.backup.Selection, "elsewhere", { planId: "some-plan-id", iamRoleArn: ref(role, "arn"), resources: [ref(c, "arn")] });
+    expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urnOf(stack, INSTANCE, "fail-no-role"),
+        message: notInPlan(
+          "Instance 'fail-no-role'",
+          ": Selection 'roleless' selects it but sets no iamRoleArn, so AWS Backup cannot run its jobs",
+        ),
+      },
+      {
+        policy: POLICY,
+        urn: urnOf(stack, INSTANCE, "fail-plan-outside"),
+        message: notInPlan("Instance 'fail-plan-outside'", ": Selection 'elsewhere' selects it but names a plan that is not in this stack"),
+      },
+      {
+        policy: POLICY,
+        urn: urnOf(stack, INSTANCE, "fail-plan-without-rule"),
+        message: notInPlan(
+          "Instance 'fail-plan-without-rule'",
+          ": Selection 'ruleless' selects it but its Plan 'no-rules' has no rule, so no backup job ever runs",
+        ),
+      },
+    ]);
+  });
+
+  it("matches literal ARNs once they are known, and reports them as gaps while the account is unknown at preview", async () => {
+    for (const mode of ["preview", "known"] as const) {
+      const stack = new FixtureStack({ mode });
+      const plan = planWithRule(stack);
+      stack.add(aws.rds.Instance, "literal-db", { ...db, identifier: "orders" });
+      selection(stack, "literal", plan, { resources: ["arn:aws:rds:us-east-1:123456789012:db:orders"] });
+      const expected =
+        mode === "known"
+          ? []
+          : [
+              {
+                policy: GAPS,
+                urn: urnOf(stack, INSTANCE, "literal-db"),
+                message:
+                  "Instance 'literal-db': 1 control could not be verified during preview:\n- data-store-in-backup-plan: whether Selection 'literal' selects it depends on values unknown during preview (its ARN or tags, or the selection's entries).",
+              },
+            ];
+      expect(await check(stack, [POLICY, GAPS])).toEqual(expected);
+    }
+  });
+
+  it("reports tags unknown at preview, and a selection of an unknown plan, as gaps", async () => {
+    const stack = new FixtureStack();
+    const plan = planWithRule(stack);
+    const setting = stack.add(aws.ssm.Parameter, "tier", { type: "String", value: "daily" });
+    stack.add(aws.ebs.Volume, "gap-tag", { availabilityZone: "us-east-1a", size: 8, tags: { backup: ref(setting, "value") } });
+    selection(stack, "tagged", plan, { selectionTags: [{ type: "STRINGEQUALS", key: "backup", value: "daily" }] });
+    const db2 = stack.add(aws.rds.Instance, "gap-plan", db);
+    stack.add(aws.backup.Selection, "unknown-plan", { planId: unknown(), iamRoleArn: ref(plan.role, "arn"), resources: [ref(db2, "arn")] });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: GAPS,
+        urn: urnOf(stack, VOLUME, "gap-tag"),
+        message:
+          "Volume 'gap-tag': 1 control could not be verified during preview:\n- data-store-in-backup-plan: whether Selection 'tagged' selects it depends on values unknown during preview (its ARN or tags, or the selection's entries).",
+      },
+      {
+        policy: GAPS,
+        urn: urnOf(stack, INSTANCE, "gap-plan"),
+        message:
+          "Instance 'gap-plan': 1 control could not be verified during preview:\n- data-store-in-backup-plan: Selection 'unknown-plan' selects it, but the planId of Selection 'unknown-plan' is unknown during preview.",
+      },
+    ]);
+  });
+
+  it("checks only the configured resource types, and S3 data buckets when includeS3", async () => {
+    const stack = new FixtureStack();
+    stack.add(aws.ec2.Instance, "pass-not-required", { ami: "ami-12345678", instanceType: "t3.micro" });
+    stack.add(aws.s3.Bucket, "fail-data-bucket", {});
+    stack.add(aws.s3.Bucket, "pass-backup-bucket", { tags: { purpose: "backup" } });
+    stack.add(aws.rds.Instance, "fail-rds", db);
+    const config = { [POLICY]: { resourceTypes: ["RDS"], includeS3: true } };
+    expect(await check(stack, POLICY, config)).toEqual([
+      { policy: POLICY, urn: urnOf(stack, INSTANCE, "fail-rds"), message: notInPlan("Instance 'fail-rds'") },
+      {
+        policy: POLICY,
+        urn: urnOf(stack, "aws:s3/bucket:Bucket", "fail-data-bucket"),
+        message: notInPlan("Bucket 'fail-data-bucket'", "", false),
+      },
+    ]);
+  });
+});
