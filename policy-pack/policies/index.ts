@@ -1,9 +1,12 @@
 import type { BackupPolicy } from "../lib/define";
+import { backupAuditReportingConfigured } from "./coverage/backupAuditReportingConfigured";
 import { backupPlanHasSelection } from "./coverage/backupPlanHasSelection";
 import { backupVaultNotificationsEnabled } from "./coverage/backupVaultNotificationsEnabled";
+import { dataStoreCustomerManagedKey } from "./coverage/dataStoreCustomerManagedKey";
 import { dataStoreInBackupPlan } from "./coverage/dataStoreInBackupPlan";
 import { dataStoreNativeBackupsEnabled } from "./coverage/dataStoreNativeBackupsEnabled";
 import { previewVerificationGaps } from "./coverage/previewVerificationGaps";
+import { restoreTestingConfigured } from "./coverage/restoreTestingConfigured";
 import { backupBucketCustomerManagedKey } from "./encryption/backupBucketCustomerManagedKey";
 import { backupKeyDeletionProtected } from "./encryption/backupKeyDeletionProtected";
 import { backupKeyPolicyRestricted } from "./encryption/backupKeyPolicyRestricted";
@@ -40,5 +43,8 @@ export const policies: readonly BackupPolicy[] = [
   backupBucketLifecycleRetention,
   dataStoreInBackupPlan,
   backupPlanHasSelection,
+  dataStoreCustomerManagedKey,
+  restoreTestingConfigured,
+  backupAuditReportingConfigured,
   previewVerificationGaps,
 ];

@@ -1,5 +1,6 @@
 import { DATA_STORE_TYPES, kindOf, PROTECTED_RESOURCE_TYPES, type ProtectedResourceType } from "../../lib/backup/dataStores";
-import { selectionsOf, type SelectionVerdict, type Tri } from "../../lib/backup/selections";
+import { backsUp, protection } from "../../lib/backup/coverage";
+import type { SelectionVerdict } from "../../lib/backup/selections";
 import { backupBucketFields, booleanField, stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
@@ -8,13 +9,6 @@ import { describe, type IndexedResource } from "../../lib/stackIndex";
 import { S3_BUCKET } from "../../lib/types";
 
 const DEFAULT_TYPES = PROTECTED_RESOURCE_TYPES.filter((type) => type !== "S3");
-
-function counted(verdict: SelectionVerdict): Tri {
-  const { selected } = verdict;
-  const { counts } = verdict.selection;
-  if (selected === "no" || counts === "no") return "no";
-  return selected === "yes" && counts === "yes" ? "yes" : "unknown";
-}
 
 /** Why a selection that names the data store does not back it up, as a clause. */
 function whyNot(verdict: SelectionVerdict): string | undefined {
@@ -73,8 +67,8 @@ export const dataStoreInBackupPlan = defineStackPolicy(
       return out;
     },
     check(resource, { index }): Outcome {
-      const verdicts = selectionsOf(index, resource);
-      const results = verdicts.map((verdict) => ({ verdict, counted: counted(verdict) }));
+      const { verdicts } = protection(index, resource);
+      const results = verdicts.map((verdict) => ({ verdict, counted: backsUp(verdict) }));
       if (results.some((result) => result.counted === "yes")) return SATISFIED;
       const open = results.find((result) => result.counted === "unknown");
       if (open) {

@@ -34,3 +34,23 @@ export function selection(
 
 export const db = { engine: "postgres", instanceClass: "db.t4g.micro", allocatedStorage: 20, backupRetentionPeriod: 7 };
 export const table = { hashKey: "id", attributes: [{ name: "id", type: "S" }], billingMode: "PAY_PER_REQUEST" };
+
+/** A restore testing plan of every vault's latest recovery points. */
+export function restoreTestingPlan(stack: FixtureStack, name = "restore-tests"): Fixture {
+  return stack.add(aws.backup.RestoreTestingPlan, name, {
+    name: name.replace(/-/g, "_"),
+    scheduleExpression: "cron(0 1 ? * SUN *)",
+    recoveryPointSelection: { algorithm: "LATEST_WITHIN_WINDOW", includeVaults: ["*"], recoveryPointTypes: ["SNAPSHOT"] },
+  });
+}
+
+/** A restore testing selection of one resource type in a restore testing plan. */
+export function restoreTestingSelection(stack: FixtureStack, name: string, testingPlan: Fixture, type: string, role: Fixture): Fixture {
+  return stack.add(aws.backup.RestoreTestingSelection, name, {
+    name: name.replace(/-/g, "_"),
+    restoreTestingPlanName: ref(testingPlan, "name"),
+    protectedResourceType: type,
+    iamRoleArn: ref(role, "arn"),
+    protectedResourceArns: ["*"],
+  });
+}

@@ -131,7 +131,7 @@ describe(POLICY, () => {
                 policy: GAPS,
                 urn: urnOf(stack, INSTANCE, "literal-db"),
                 message:
-                  "Instance 'literal-db': 1 control could not be verified during preview:\n- data-store-in-backup-plan: whether Selection 'literal' selects it depends on values unknown during preview (its ARN or tags, or the selection's entries).",
+                  "Instance 'literal-db': 2 controls could not be verified during preview:\n- data-store-customer-managed-key: whether Selection 'literal' backs it up is unknown during preview, and its key is not customer-managed.\n- data-store-in-backup-plan: whether Selection 'literal' selects it depends on values unknown during preview (its ARN or tags, or the selection's entries).",
               },
             ];
       expect(await check(stack, [POLICY, GAPS])).toEqual(expected);
@@ -151,13 +151,13 @@ describe(POLICY, () => {
         policy: GAPS,
         urn: urnOf(stack, VOLUME, "gap-tag"),
         message:
-          "Volume 'gap-tag': 1 control could not be verified during preview:\n- data-store-in-backup-plan: whether Selection 'tagged' selects it depends on values unknown during preview (its ARN or tags, or the selection's entries).",
+          "Volume 'gap-tag': 2 controls could not be verified during preview:\n- data-store-customer-managed-key: whether Selection 'tagged' backs it up is unknown during preview, and its key is not customer-managed.\n- data-store-in-backup-plan: whether Selection 'tagged' selects it depends on values unknown during preview (its ARN or tags, or the selection's entries).",
       },
       {
         policy: GAPS,
         urn: urnOf(stack, INSTANCE, "gap-plan"),
         message:
-          "Instance 'gap-plan': 1 control could not be verified during preview:\n- data-store-in-backup-plan: Selection 'unknown-plan' selects it, but the planId of Selection 'unknown-plan' is unknown during preview.",
+          "Instance 'gap-plan': 2 controls could not be verified during preview:\n- data-store-customer-managed-key: whether Selection 'unknown-plan' backs it up is unknown during preview, and its key is not customer-managed.\n- data-store-in-backup-plan: Selection 'unknown-plan' selects it, but the planId of Selection 'unknown-plan' is unknown during preview.",
       },
     ]);
   });
