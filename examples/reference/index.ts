@@ -187,3 +187,39 @@ new aws.backup.Selection("tagged-file-systems", {
   iamRoleArn: backupRole.arn,
   selectionTags: [{ type: "STRINGEQUALS", key: "backup", value: "daily" }],
 });
+
+// Restores are proven, not assumed: every week AWS Backup restores the latest recovery
+// point of each resource type the plan backs up, then deletes the copy.
+const restoreTests = new aws.backup.RestoreTestingPlan("restore-tests", {
+  name: "weekly_restore_tests",
+  scheduleExpression: "cron(0 1 ? * SUN *)",
+  recoveryPointSelection: { algorithm: "LATEST_WITHIN_WINDOW", includeVaults: [vault.arn], recoveryPointTypes: ["SNAPSHOT"] },
+});
+
+for (const type of ["RDS", "DynamoDB", "EFS"]) {
+  new aws.backup.RestoreTestingSelection(`restore-test-${type.toLowerCase()}`, {
+    name: `restore_${type.toLowerCase()}`,
+    restoreTestingPlanName: restoreTests.name,
+    protectedResourceType: type,
+    iamRoleArn: backupRole.arn,
+    protectedResourceArns: ["*"],
+  });
+}
+
+// Backup Audit Manager evaluates the backups against controls and reports to the auditors' bucket.
+new aws.backup.Framework("backup-controls", {
+  name: "backup_controls",
+  controls: [
+    { name: "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN" },
+    {
+      name: "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK",
+      inputParameters: [{ name: "requiredRetentionDays", value: "35" }],
+    },
+  ],
+});
+
+new aws.backup.ReportPlan("backup-reports", {
+  name: "backup_reports",
+  reportDeliveryChannel: { s3BucketName: "audit-reports", formats: ["CSV"] },
+  reportSetting: { reportTemplate: "CONTROL_COMPLIANCE_REPORT" },
+});
