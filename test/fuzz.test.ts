@@ -312,6 +312,25 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
       permissionsBoundary: pick([undefined, scalar(1)]),
     });
   }
+  // A third also back up a randomly configured data store, so the custody of data stores
+  // in a plan meets bad input too.
+  if (random() < 0.35) {
+    const storeArgs: Record<string, unknown> = {};
+    for (let j = 1 + Math.floor(random() * 4); j > 0; j--) {
+      storeArgs[pick(["storageEncrypted", "encrypted", "kmsKeyId", "kmsKeyArn", "tags"])] = scalar(0);
+    }
+    const store = stack.addType(
+      pick(["aws:rds/instance:Instance", "aws:ebs/volume:Volume", "aws:neptune/cluster:Cluster"]),
+      "backed-up-store",
+      storeArgs,
+    );
+    const plan = stack.addType("aws:backup/plan:Plan", "backed-up-plan", { rules: [{ ruleName: "daily", targetVaultName: "vault" }] });
+    stack.addType("aws:backup/selection:Selection", "backed-up-selection", {
+      planId: ref(plan, "id"),
+      iamRoleArn: "arn:aws:iam::111122223333:role/backup",
+      resources: [ref(store, "arn")],
+    });
+  }
   return { stack, secrets };
 }
 
