@@ -6,8 +6,9 @@
  * they see in real programs.
  */
 import type { FixtureStack } from "../../kit/fixtures";
+import { coverage } from "./coverage";
 import { encryption } from "./encryption";
 
 export type Generator = (stack: FixtureStack, i: number) => void;
 
-export const generators: readonly Generator[] = [encryption];
+export const generators: readonly Generator[] = [encryption, coverage];

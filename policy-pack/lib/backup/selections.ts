@@ -401,8 +401,16 @@ export interface SelectionIndex {
   byServiceResource: Map<string, ParsedSelection[]>;
   /** Wildcard patterns by their service segment (`*` for any), each pattern once. */
   patternsByService: Map<string, Map<string, ParsedSelection[]>>;
-  /** Tag tests that need the tag to be present (equals, like), by key; with `unknown` keys apart. */
+  /** `selectionTags` entries by tag pair, by key when the value is unknown, and all by key (for resources whose tags are unknown). */
+  byTagPair: Map<string, ParsedSelection[]>;
+  byTagKeyOfUnknownValue: Map<string, ParsedSelection[]>;
   byTagKey: Map<string, ParsedSelection[]>;
+  /**
+   * Pattern selections whose conditions require a tag pair (StringEquals): only a
+   * resource with that pair (or with that tag unknown) can be selected by them.
+   */
+  byConditionPair: Map<string, ParsedSelection[]>;
+  byConditionKey: Map<string, ParsedSelection[]>;
   /** Selections every data store must be checked against (unknown lists, negated-only tests, unknown keys). */
   always: ParsedSelection[];
 }
@@ -422,7 +430,11 @@ function buildIndex(index: StackIndex): SelectionIndex {
     byExactArn: new Map(),
     byServiceResource: new Map(),
     patternsByService: new Map(),
+    byTagPair: new Map(),
+    byTagKeyOfUnknownValue: new Map(),
     byTagKey: new Map(),
+    byConditionPair: new Map(),
+    byConditionKey: new Map(),
     always: [],
   };
   const selections: ParsedSelection[] = [];
@@ -438,16 +450,29 @@ function buildIndex(index: StackIndex): SelectionIndex {
       const arn = parseArn(literal);
       if (arn) push(built.byServiceResource, `${arn.service}|${arn.resource}`, selection);
     }
-    for (const pattern of resources.patterns) {
-      const arn = parseArn(pattern);
-      const service = pattern === "*" || !arn || arn.service.includes("*") ? "*" : arn.service;
-      let patterns = built.patternsByService.get(service);
-      if (!patterns) built.patternsByService.set(service, (patterns = new Map()));
-      push(patterns, pattern, selection);
-    }
+    const anchor = selection.conditionsUnknown
+      ? undefined
+      : selection.conditions.find(
+          (test) => test.operator === "equals" && !test.foreignKey && test.key !== "unknown" && test.value !== "unknown",
+        );
+    if (anchor && resources.patterns.length > 0) {
+      push(built.byConditionPair, `${anchor.key}\u0000${anchor.value}`, selection);
+      push(built.byConditionKey, anchor.key, selection);
+    } else
+      for (const pattern of resources.patterns) {
+        const arn = parseArn(pattern);
+        const service = pattern === "*" || !arn || arn.service.includes("*") ? "*" : arn.service;
+        let patterns = built.patternsByService.get(service);
+        if (!patterns) built.patternsByService.set(service, (patterns = new Map()));
+        push(patterns, pattern, selection);
+      }
     for (const test of selection.tags) {
       if (test.key === "unknown") always = true;
-      else push(built.byTagKey, test.key, selection);
+      else {
+        push(built.byTagKey, test.key, selection);
+        if (test.value === "unknown") push(built.byTagKeyOfUnknownValue, test.key, selection);
+        else push(built.byTagPair, `${test.key}\u0000${test.value}`, selection);
+      }
     }
     if (always) built.always.push(selection);
   }
@@ -476,10 +501,16 @@ export function selectionsOf(index: StackIndex, resource: IndexedResource): Sele
       if (arnMatches(pattern, subject) !== "no") add(list);
     }
   }
-  for (const key of Object.keys(subject.tags)) add(selections.byTagKey.get(key));
+  for (const [key, value] of Object.entries(subject.tags)) {
+    add(selections.byTagPair.get(`${key}\u0000${value}`));
+    add(selections.byTagKeyOfUnknownValue.get(key));
+    add(selections.byConditionPair.get(`${key}\u0000${value}`));
+  }
   if (subject.unknownTagKeys.size > 0) {
     const all = subject.unknownTagKeys.has("*");
-    for (const [key, list] of selections.byTagKey) if (all || subject.unknownTagKeys.has(key)) add(list);
+    for (const map of [selections.byTagKey, selections.byConditionKey]) {
+      for (const [key, list] of map) if (all || subject.unknownTagKeys.has(key)) add(list);
+    }
   }
   const out: SelectionVerdict[] = [];
   for (const selection of candidates) {
