@@ -16,8 +16,10 @@ const packs = packsForThisFile();
 describe("example programs through the pack process", () => {
   const dirs = exampleDirs();
 
-  it("covers the compliant reference program and the seeds' key-custody scenario", () => {
-    expect(dirs.map((dir) => path.basename(dir))).toEqual(expect.arrayContaining(["reference", "provider-managed-keys"]));
+  it("covers the compliant reference program and the seeds' key-custody and coverage scenarios", () => {
+    expect(dirs.map((dir) => path.basename(dir))).toEqual(
+      expect.arrayContaining(["reference", "provider-managed-keys", "uncovered-data-stores"]),
+    );
   });
 
   it.each(dirs.map((dir) => [path.basename(dir), dir]))("%s gives exactly its expected diagnostics and exit status", async (_name, dir) => {
