@@ -305,12 +305,18 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
   // identity controls meet bad IAM input too.
   if (random() < 0.5) {
     stack.addType("aws:backup/vault:Vault", "identity-vault", { name: scalar(0) });
-    stack.addType("aws:iam/role:Role", "workload-role", {
+    const role = stack.addType("aws:iam/role:Role", "workload-role", {
       name: scalar(0),
       managedPolicyArns: [pick(["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess", scalar(1)])],
       inlinePolicies: [{ name: "p", policy: scalar(1) }],
       permissionsBoundary: pick([undefined, scalar(1)]),
+      assumeRolePolicy: pick([
+        scalar(1),
+        '{"Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}',
+      ]),
     });
+    // Sometimes AWS Backup assumes it too: a backup identity with workload permissions.
+    if (random() < 0.5) stack.addType("aws:backup/selection:Selection", "identity-selection", { iamRoleArn: ref(role, "arn") });
   }
   // A third also back up a randomly configured data store, so the custody of data stores
   // in a plan meets bad input too.

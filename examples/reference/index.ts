@@ -71,7 +71,46 @@ export const plan = new aws.backup.Plan("backup-plan", {
 
 // Versioned and locked in compliance mode: nobody, root included, can delete or
 // overwrite a backup object for 35 days.
-export const backupBucket = new aws.s3.Bucket("backup-bucket", { tags: { purpose: "backup" }, objectLockEnabled: true });
+export const backupBucket = new aws.s3.Bucket("backup-bucket", {
+  bucket: "backup-guardrails-reference-backups",
+  tags: { purpose: "backup" },
+  objectLockEnabled: true,
+});
+
+// Nobody deletes objects or weakens versioning, lifecycle, this policy or the lock,
+// whatever their IAM permissions, and nothing travels without TLS.
+const backupBucketArns = ["arn:aws:s3:::backup-guardrails-reference-backups", "arn:aws:s3:::backup-guardrails-reference-backups/*"];
+new aws.s3.BucketPolicy("backup-bucket-policy", {
+  bucket: backupBucket.id,
+  policy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyBackupDestruction",
+        Effect: "Deny",
+        Principal: "*",
+        Action: [
+          "s3:DeleteObject",
+          "s3:DeleteObjectVersion",
+          "s3:PutLifecycleConfiguration",
+          "s3:PutBucketVersioning",
+          "s3:PutBucketPolicy",
+          "s3:DeleteBucketPolicy",
+          "s3:PutBucketObjectLockConfiguration",
+        ],
+        Resource: backupBucketArns,
+      },
+      {
+        Sid: "DenyWithoutTls",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: backupBucketArns,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  }),
+});
 
 new aws.s3.BucketVersioning("backup-bucket-versioning", {
   bucket: backupBucket.id,
@@ -109,6 +148,27 @@ new aws.backup.VaultNotifications("backup-vault-notifications", {
   backupVaultName: vault.name,
   snsTopicArn: backupAlerts.arn,
   backupVaultEvents: ["BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED", "RESTORE_JOB_COMPLETED", "S3_BACKUP_OBJECT_FAILED"],
+});
+
+// The one identity AWS Backup assumes: trusted by the service alone, holding AWS
+// Backup's own service-role policies and nothing else.
+const backupServiceRole = new aws.iam.Role("backup-service-role", {
+  assumeRolePolicy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  }),
+});
+for (const policy of ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]) {
+  new aws.iam.RolePolicyAttachment(`backup-service-role-${policy}`, {
+    role: backupServiceRole.name,
+    policyArn: `arn:aws:iam::aws:policy/service-role/${policy}`,
+  });
+}
+
+new aws.backup.Selection("backup-selection", {
+  planId: plan.id,
+  iamRoleArn: backupServiceRole.arn,
+  selectionTags: [{ type: "STRINGEQUALS", key: "backup", value: "daily" }],
 });
 
 // A workload that may read the backups (to restore or audit them) but destroy none.

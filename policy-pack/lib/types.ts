@@ -13,6 +13,10 @@ export const BACKUP_VAULT = types("aws:backup/vault:Vault");
 export const AIR_GAPPED_VAULT = types("aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault");
 export const BACKUP_SELECTION = types("aws:backup/selection:Selection");
 export const BACKUP_PLAN = types("aws:backup/plan:Plan");
+/** Resources that run workloads as an IAM role. */
+export const LAMBDA_FUNCTION = types("aws:lambda/function:Function");
+export const ECS_TASK_DEFINITION = types("aws:ecs/taskDefinition:TaskDefinition");
+export const EKS_POD_IDENTITY_ASSOCIATION = types("aws:eks/podIdentityAssociation:PodIdentityAssociation");
 export const BACKUP_VAULT_LOCK = types("aws:backup/vaultLockConfiguration:VaultLockConfiguration");
 export const RESTORE_TESTING_SELECTION = types("aws:backup/restoreTestingSelection:RestoreTestingSelection");
 export const BACKUP_VAULT_POLICY = types("aws:backup/vaultPolicy:VaultPolicy");

@@ -17,7 +17,10 @@ import { backupBucketObjectLockEnabled } from "./retention/backupBucketObjectLoc
 import { backupBucketVersioningEnabled } from "./retention/backupBucketVersioningEnabled";
 import { backupPlanFrequency } from "./retention/backupPlanFrequency";
 import { backupPlanMinimumRetention } from "./retention/backupPlanMinimumRetention";
+import { backupBucketDeletionDenied } from "./identity/backupBucketDeletionDenied";
 import { backupBucketPublicAccessBlocked } from "./identity/backupBucketPublicAccessBlocked";
+import { backupRoleDedicated } from "./identity/backupRoleDedicated";
+import { backupRoleLeastPrivilege } from "./identity/backupRoleLeastPrivilege";
 import { backupVaultDeletionDenied } from "./identity/backupVaultDeletionDenied";
 import { workloadIdentityCannotDestroyBackups } from "./identity/workloadIdentityCannotDestroyBackups";
 
@@ -33,8 +36,11 @@ export const policies: readonly BackupPolicy[] = [
   backupKeyPolicyRestricted,
   backupPlanMinimumRetention,
   backupPlanFrequency,
+  backupRoleDedicated,
+  backupRoleLeastPrivilege,
   workloadIdentityCannotDestroyBackups,
   backupVaultDeletionDenied,
+  backupBucketDeletionDenied,
   backupBucketPublicAccessBlocked,
   dataStoreNativeBackupsEnabled,
   backupVaultNotificationsEnabled,

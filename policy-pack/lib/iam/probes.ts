@@ -22,7 +22,13 @@ const OTHER_ACCOUNT = "999999999999";
  * no one in particular), `"outsider"` (a role of another account) or a principal ARN.
  * The caller's ARN and account are known context; the request uses TLS, as SDKs do.
  */
-export function probeRequest(caller: string, filled: Filled, action: string, resource: string): Request {
+export function probeRequest(
+  caller: string,
+  filled: Filled,
+  action: string,
+  resource: string,
+  context: Readonly<Record<string, string>> = {},
+): Request {
   const principal =
     caller === "workload"
       ? `arn:aws:iam::${filled.account}:role/unassigned-workload-role`
@@ -35,7 +41,7 @@ export function probeRequest(caller: string, filled: Filled, action: string, res
     action,
     resource,
     resourceAccount: filled.account,
-    context: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": account, "aws:SecureTransport": "true" },
+    context: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": account, "aws:SecureTransport": "true", ...context },
   };
 }
 

@@ -61,7 +61,7 @@ export const backupBucketPublicAccessBlocked = defineStackPolicy(
         } else if (parsed.state === "invalid") {
           outcomes.push(
             violated(
-              `${describe(bucket)} has a bucket policy${where} that ${parsed.problem}; set policy to a valid JSON bucket policy document.`,
+              `${describe(bucket)} has a bucket policy${where} whose document ${parsed.problem}; set policy to a valid JSON bucket policy document.`,
             ),
           );
         } else if (parsed.state === "known") {

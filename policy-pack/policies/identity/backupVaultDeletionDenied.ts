@@ -1,16 +1,9 @@
-import { parseArn } from "../../lib/arn";
 import { ANY_VAULT, vaultPolicies } from "../../lib/backup/vaultAccess";
 import { stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
-import { addressOf, decideAt } from "../../lib/iam/addresses";
-import {
-  breakGlass,
-  denyExemptions,
-  describePrincipal,
-  probeRequest,
-  PROBE_IDENTITY_POLICY,
-  vaultActionResource,
-} from "../../lib/iam/probes";
+import { addressOf } from "../../lib/iam/addresses";
+import { checkDenies } from "../../lib/iam/denyCheck";
+import { breakGlass, vaultActionResource } from "../../lib/iam/probes";
 import { parsePolicyDocument } from "../../lib/iam/policyDocument";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe } from "../../lib/stackIndex";
@@ -75,34 +68,14 @@ export const backupVaultDeletionDenied = defineStackPolicy(
           );
           continue;
         }
-        const resource = { name: describe(holder), statements: parsed.statements };
-        const notDenied: string[] = [];
-        const conditional: string[] = [];
-        const exempted = new Map<string, string[]>();
-        for (const action of required) {
-          const decisions = new Set(
-            ["workload", "outsider"].map((who) =>
-              decideAt(address, (filled) => probeRequest(who, filled, action, vaultActionResource(address, filled, action)), {
-                identity: [PROBE_IDENTITY_POLICY],
-                resource,
-              }),
-            ),
-          );
-          if (decisions.has("allowed")) notDenied.push(action);
-          else if (decisions.has("conditional")) conditional.push(action);
-          for (const principal of denyExemptions(parsed.statements, action)) {
-            if (breakGlass(index, config.breakGlassPrincipalArns, principal)) continue;
-            // The worst case for an unknown account: the exempted principal is in the vault's.
-            const at = address.account ? address : { ...address, account: parseArn(principal)?.account || undefined };
-            const decision = decideAt(at, (filled) => probeRequest(principal, filled, action, vaultActionResource(at, filled, action)), {
-              identity: [PROBE_IDENTITY_POLICY],
-              resource,
-            });
-            if (decision !== "allowed") continue;
-            const who = describePrincipal(index, principal);
-            exempted.set(who, [...(exempted.get(who) ?? []), action]);
-          }
-        }
+        const { notDenied, conditional, exempted } = checkDenies(
+          index,
+          address,
+          { name: describe(holder), statements: parsed.statements },
+          required,
+          vaultActionResource,
+          (principal) => breakGlass(index, config.breakGlassPrincipalArns, principal),
+        );
         const at = `${describe(vault)} has a VaultPolicy (${describe(holder)})`;
         if (notDenied.length > 0) {
           outcomes.push(

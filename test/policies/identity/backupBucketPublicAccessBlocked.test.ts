@@ -101,7 +101,7 @@ describe(POLICY, () => {
         policy: POLICY,
         urn: urn("fail-malformed"),
         message:
-          "Bucket 'fail-malformed' has a bucket policy (set by BucketPolicy 'fail-malformed-policy') that has no Statement; set policy to a valid JSON bucket policy document.",
+          "Bucket 'fail-malformed' has a bucket policy (set by BucketPolicy 'fail-malformed-policy') whose document has no Statement; set policy to a valid JSON bucket policy document.",
       },
     ]);
   });
@@ -117,7 +117,8 @@ describe(POLICY, () => {
         policy: "preview-verification-gaps",
         urn: urn("gap-bucket"),
         message: [
-          "Bucket 'gap-bucket': 2 controls could not be verified during preview:",
+          "Bucket 'gap-bucket': 3 controls could not be verified during preview:",
+          "- backup-bucket-deletion-denied: the bucket policy (set by BucketPolicy 'gap-bucket-policy') is unknown during preview (it is computed from Bucket 'gap-bucket').",
           "- backup-bucket-public-access-blocked: the bucket policy (set by BucketPolicy 'gap-bucket-policy') is unknown during preview.",
           "- backup-bucket-public-access-blocked: restrictPublicBuckets of BucketPublicAccessBlock 'gap-bucket-pab' is unknown during preview.",
         ].join("\n"),

@@ -1,0 +1,53 @@
+import { parseArn } from "../arn";
+import type { StackIndex } from "../stackIndex";
+import { decideAt, type Address, type Filled } from "./addresses";
+import type { NamedStatements } from "./evaluate";
+import { denyExemptions, describePrincipal, probeRequest, PROBE_IDENTITY_POLICY } from "./probes";
+
+/** What a resource policy fails to deny, action by action. */
+export interface DenyFindings {
+  /** Actions some caller with full IAM permissions may still perform. */
+  readonly notDenied: readonly string[];
+  /** Actions denied only under a condition that cannot be evaluated before a request. */
+  readonly conditional: readonly string[];
+  /** Principals a Deny spares that may not be spared, with the actions they keep, by how messages name them. */
+  readonly exempted: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Checks that a resource policy denies each action to every caller (a role of the
+ * resource's account, a role of another account, each holding every IAM permission),
+ * and that the principals its Denies spare by name are ones `mayBeSpared` accepts.
+ */
+export function checkDenies(
+  index: StackIndex,
+  address: Address,
+  policy: NamedStatements,
+  actions: readonly string[],
+  resourceFor: (address: Address, filled: Filled, action: string) => string,
+  mayBeSpared: (principal: string) => boolean,
+): DenyFindings {
+  const notDenied: string[] = [];
+  const conditional: string[] = [];
+  const exempted = new Map<string, string[]>();
+  const policies = { identity: [PROBE_IDENTITY_POLICY], resource: policy };
+  for (const action of actions) {
+    const decisions = new Set(
+      ["workload", "outsider"].map((who) =>
+        decideAt(address, (filled) => probeRequest(who, filled, action, resourceFor(address, filled, action)), policies),
+      ),
+    );
+    if (decisions.has("allowed")) notDenied.push(action);
+    else if (decisions.has("conditional")) conditional.push(action);
+    for (const principal of denyExemptions(policy.statements, action)) {
+      if (mayBeSpared(principal)) continue;
+      // The worst case for an unknown account: the spared principal is in the resource's.
+      const at = address.account ? address : { ...address, account: parseArn(principal)?.account || undefined };
+      const decision = decideAt(at, (filled) => probeRequest(principal, filled, action, resourceFor(at, filled, action)), policies);
+      if (decision !== "allowed") continue;
+      const who = describePrincipal(index, principal);
+      exempted.set(who, [...(exempted.get(who) ?? []), action]);
+    }
+  }
+  return { notDenied, conditional, exempted };
+}
