@@ -1,7 +1,8 @@
 import { parseArn } from "../arn";
 import type { StackIndex } from "../stackIndex";
 import { decideAt, type Address, type Filled } from "./addresses";
-import type { NamedStatements } from "./evaluate";
+import type { Decision, NamedStatements } from "./evaluate";
+import { parsePolicyDocument, type Statement } from "./policyDocument";
 import { denyExemptions, describePrincipal, probeRequest, PROBE_IDENTITY_POLICY } from "./probes";
 
 /** What a resource policy fails to deny, action by action. */
@@ -50,4 +51,42 @@ export function checkDenies(
     }
   }
   return { notDenied, conditional, exempted };
+}
+
+/** Whether a policy's Deny statements take an action from a caller: certainly, not, or only under an unevaluable condition. */
+export type Denial = "denied" | "not-denied" | "conditional";
+
+/**
+ * Whether the Deny statements of a resource policy take `action` from `principal` (an
+ * ARN, an account id, or `"*"` for any caller of the resource's account or another),
+ * as AWS evaluates them: a Deny on an account's root covers every principal of that
+ * account, and a negated condition on `aws:PrincipalArn` spares exactly the callers it
+ * names. Conditions on anything but the caller leave the answer conditional.
+ */
+export function denialOf(
+  address: Address,
+  statements: readonly Statement[],
+  principal: string,
+  action: string,
+  resourceFor: (filled: Filled) => string,
+): Denial {
+  const denies = statements.filter((statement) => statement.effect === "Deny");
+  if (denies.length === 0) return "not-denied";
+  const caller = /^\d{12}$/.test(principal) ? `arn:aws:iam::${principal}:root` : principal;
+  const callers = caller === "*" ? ["workload", "outsider"] : [caller];
+  const decisions = new Set<Decision | undefined>();
+  for (const who of callers) {
+    const grant = parsePolicyDocument({ Statement: [{ Effect: "Allow", Principal: "*", Action: action, Resource: "*" }] });
+    const policy = { name: "the policy", statements: [...denies, ...(grant.state === "known" ? grant.statements : [])] };
+    const at =
+      address.account || who === "workload" || who === "outsider" ? address : { ...address, account: parseArn(who)?.account || undefined };
+    decisions.add(
+      decideAt(at, (filled) => probeRequest(who, filled, action, resourceFor(filled)), {
+        identity: [PROBE_IDENTITY_POLICY],
+        resource: policy,
+      }),
+    );
+  }
+  if (decisions.has("allowed")) return "not-denied";
+  return decisions.has("conditional") ? "conditional" : "denied";
 }

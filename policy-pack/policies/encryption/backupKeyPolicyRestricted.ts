@@ -17,6 +17,9 @@ import {
 } from "../../lib/iam/policyDocument";
 import { keyPoliciesOf } from "../../lib/kms/keys";
 import { accountRootOf, backupIdentities, identityForPrincipal, stackAccounts } from "../../lib/iam/identities";
+import { addressOf, type Address, type Filled } from "../../lib/iam/addresses";
+import { denialOf } from "../../lib/iam/denyCheck";
+import { denyExemptions } from "../../lib/iam/probes";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe, type IndexedResource, type StackIndex } from "../../lib/stackIndex";
 import { KMS_CUSTOMER_KEY, KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY, union } from "../../lib/types";
@@ -49,19 +52,30 @@ interface Checked {
   readonly where: string;
   readonly administrators: ReadonlySet<string>;
   readonly backupRoles: ReadonlySet<string>;
-  /** Unconditional Deny statements: what they deny is not granted by any Allow. */
+  /** The Deny statements: what they deny (as AWS evaluates them) is not granted by any Allow. */
   readonly denies: readonly Statement[];
+  readonly address: Address;
+  /** Actions a Deny takes back only under a condition that cannot be evaluated here. */
+  readonly conditional: Set<string>;
   /** The actions that destroy this kind of key. */
   readonly destroying: readonly string[];
 }
 
-/** Whether an unconditional Deny takes the action away from a named principal. */
+/** The ARN a request on the key is authorised against. */
+function keyArn(c: Checked, filled: Filled): string {
+  return c.address.arn ?? `arn:aws:kms:${filled.region}:${filled.account}:key/${filled.name}`;
+}
+
+/**
+ * Whether the key policy's Denies take the action away from a principal, through the
+ * IAM model (a Deny on the account root covers its principals; negated
+ * `aws:PrincipalArn` conditions spare whom they name). A Deny that applies only under a
+ * condition the pack cannot evaluate counts as taking it, and is listed as a gap.
+ */
 function denied(c: Checked, principal: string, action: string): boolean {
-  return c.denies.some((deny) => {
-    if (!statementCoversAction(deny, action)) return false;
-    if (deny.notPrincipals.length > 0) return !deny.notPrincipals.some((p) => p.id === principal);
-    return deny.principals.some((p) => p.id === "*" || p.id === principal);
-  });
+  const denial = denialOf(c.address, c.denies, principal, action, (filled) => keyArn(c, filled));
+  if (denial === "conditional") c.conditional.add(action);
+  return denial !== "not-denied";
 }
 
 function destroyingActions(statement: Statement, c: Checked, principal: string): string[] {
@@ -69,21 +83,12 @@ function destroyingActions(statement: Statement, c: Checked, principal: string):
 }
 
 /**
- * Who keeps an action that a statement grants to anyone: nobody when a Deny takes it
- * from everyone, the principals a `NotPrincipal` Deny spares, or anyone ("*").
+ * Who keeps an action that a statement grants to anyone: anyone ("*") unless the
+ * Denies take it from every caller, and then the principals they spare by name.
  */
 function keepersOfAnyoneGrant(c: Checked, action: string): readonly string[] {
-  let keepers: readonly string[] = ["*"];
-  for (const deny of c.denies) {
-    if (!statementCoversAction(deny, action)) continue;
-    if (deny.notPrincipals.length === 0) {
-      if (deny.principals.some((p) => p.id === "*")) return [];
-      continue;
-    }
-    const spared = deny.notPrincipals.map((p) => p.id);
-    keepers = keepers.includes("*") ? spared : keepers.filter((id) => spared.includes(id));
-  }
-  return keepers;
+  if (!denied(c, "*", action)) return ["*"];
+  return denyExemptions(c.denies, action).filter((principal) => !denied(c, principal, action));
 }
 
 /** Who a named principal is, for a message; `undefined` when it may hold the actions. */
@@ -120,9 +125,9 @@ function statementOutcomes(statement: Statement, c: Checked): Outcome[] {
     for (const action of c.destroying.filter((a) => statementCoversAction(statement, a))) {
       const callers = statement.principalArnCondition ?? keepersOfAnyoneGrant(c, action);
       for (const caller of callers) {
-        if (caller !== "*" && denied(c, caller, action)) continue;
         const grantee = caller === "*" ? 'any principal ("*")' : restrictedGrantee(caller, c);
-        if (grantee) byGrantee.set(grantee, [...(byGrantee.get(grantee) ?? []), action]);
+        if (!grantee || (caller !== "*" && denied(c, caller, action))) continue;
+        byGrantee.set(grantee, [...(byGrantee.get(grantee) ?? []), action]);
       }
     }
     for (const [grantee, actions] of byGrantee) out.push(violated(`${at} grants ${actions.join(", ")} to ${grantee}; ${remedy}.`));
@@ -130,9 +135,9 @@ function statementOutcomes(statement: Statement, c: Checked): Outcome[] {
   }
   for (const principal of statement.principals) {
     if (principal.kind !== "AWS") continue;
-    const actions = destroyingActions(statement, c, principal.id);
-    const grantee = actions.length > 0 ? restrictedGrantee(principal.id, c) : undefined;
-    if (grantee) out.push(violated(`${at} grants ${actions.join(", ")} to ${grantee}; ${remedy}.`));
+    const grantee = restrictedGrantee(principal.id, c);
+    const actions = grantee ? destroyingActions(statement, c, principal.id) : [];
+    if (grantee && actions.length > 0) out.push(violated(`${at} grants ${actions.join(", ")} to ${grantee}; ${remedy}.`));
   }
   return out;
 }
@@ -171,6 +176,7 @@ export const backupKeyPolicyRestricted = defineStackPolicy(
       }
       const backupRoles = new Set(backupIdentities(index, config).keys());
       const outcomes: Outcome[] = [];
+      const address = addressOf(index, key, "keyId");
       for (const { holder, document } of policySources(index, key)) {
         const where = holder === key ? "" : ` (set by ${describe(holder)})`;
         const parsed = parsePolicyDocument(document);
@@ -185,10 +191,19 @@ export const backupKeyPolicyRestricted = defineStackPolicy(
           outcomes.push(violated(`${who} has a policy${where} that ${parsed.problem}; set policy to a valid JSON key policy document.`));
           continue;
         }
-        const denies = parsed.statements.filter((statement) => statement.effect === "Deny" && !statement.hasCondition);
+        const denies = parsed.statements.filter((statement) => statement.effect === "Deny");
         const destroying = IMPORTED_MATERIAL.has(key.type) ? IMPORTED_MATERIAL_ACTIONS : KEY_DESTROYING_ACTIONS;
-        const checked: Checked = { index, who, where, administrators, backupRoles, denies, destroying };
+        const conditional = new Set<string>();
+        const checked: Checked = { index, who, where, administrators, backupRoles, denies, destroying, address, conditional };
         for (const statement of parsed.statements) outcomes.push(...statementOutcomes(statement, checked));
+        if (conditional.size > 0) {
+          outcomes.push(
+            unverifiable(
+              "policy",
+              `the key policy${where} takes ${[...conditional].join(", ")} back only under a Condition that cannot be evaluated before a request is made`,
+            ),
+          );
+        }
       }
       return outcomes.length > 0 ? outcomes : SATISFIED;
     },

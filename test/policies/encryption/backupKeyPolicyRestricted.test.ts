@@ -350,3 +350,79 @@ describe(POLICY, () => {
     ]);
   });
 });
+
+describe(`${POLICY}: denies as AWS evaluates them (issue 9 item 12)`, () => {
+  const APP = "arn:aws:iam::123456789012:role/app";
+  const grantApp: Statement = { Effect: "Allow", Principal: { AWS: APP }, Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey"], Resource: "*" };
+  const anyoneInAccount: Statement = {
+    Effect: "Allow",
+    Principal: "*",
+    Action: "kms:*",
+    Resource: "*",
+    Condition: { StringEquals: { "kms:CallerAccount": "123456789012" } },
+  };
+
+  it("honours a Deny on the stack account's root and a Deny to * that spares only key administrators", async () => {
+    for (const mode of ["preview", "known"] as const) {
+      const stack = new FixtureStack({ mode });
+      stack.add(aws.iam.Role, "app", { name: "app", assumeRolePolicy: TRUST });
+      backupKey(stack, "pass-root-deny", document(admin, grantApp, { Effect: "Deny", Principal: { AWS: ROOT }, Action: "kms:*", Resource: "*" }));
+      backupKey(
+        stack,
+        "pass-spares-admin",
+        document(admin, anyoneInAccount, {
+          Effect: "Deny",
+          Principal: "*",
+          Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"],
+          Resource: "*",
+          Condition: { StringNotEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/key-admin" } },
+        }),
+      );
+      const config = { [POLICY]: { keyAdministratorArns: ["arn:aws:iam::123456789012:role/key-admin"] } };
+      expect([mode, await check(stack, POLICY, config)]).toEqual([mode, []]);
+    }
+  });
+
+  it("judges the principals a Deny to * spares", async () => {
+    const stack = new FixtureStack();
+    stack.add(aws.iam.Role, "app", { name: "app", assumeRolePolicy: TRUST });
+    backupKey(
+      stack,
+      "fail-spares-app",
+      document(admin, anyoneInAccount, {
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"],
+        Resource: "*",
+        Condition: { StringNotEquals: { "aws:PrincipalArn": APP } },
+      }),
+    );
+    expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-spares-app"),
+        message:
+          "Key 'fail-spares-app' (encrypts Vault 'fail-spares-app-vault') has a policy whose statement 2 grants kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy to the workload identity Role 'app'; remove those actions from the statement, and grant them only to the key administrators listed in keyAdministratorArns.",
+      },
+    ]);
+  });
+
+  it("lists a Deny under a condition it cannot evaluate as a gap, not a violation", async () => {
+    const stack = new FixtureStack();
+    stack.add(aws.iam.Role, "app", { name: "app", assumeRolePolicy: TRUST });
+    backupKey(
+      stack,
+      "gap-source-ip",
+      document(admin, grantApp, { Effect: "Deny", Principal: "*", Action: "kms:*", Resource: "*", Condition: { NotIpAddress: { "aws:SourceIp": "10.0.0.0/8" } } }),
+    );
+    expect(await check(stack, POLICY)).toEqual([]);
+    expect((await check(stack, "preview-verification-gaps")).filter((v) => v.urn === urn("gap-source-ip"))).toEqual([
+      {
+        policy: "preview-verification-gaps",
+        urn: urn("gap-source-ip"),
+        message:
+          "Key 'gap-source-ip': 1 control could not be verified during preview:\n- backup-key-policy-restricted: the key policy takes kms:ScheduleKeyDeletion, kms:DisableKey back only under a Condition that cannot be evaluated before a request is made.",
+      },
+    ]);
+  });
+});
