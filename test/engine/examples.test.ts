@@ -8,6 +8,7 @@ import * as path from "path";
 import { main } from "../../kit/cli";
 import { analyzeView } from "../../kit/engine/run";
 import { recordProgram } from "../../kit/recorder";
+import { policies } from "../../policy-pack/policies";
 import { packsForThisFile } from "../helpers";
 import { exampleDirs, sortDiagnostics, type Expected, type ExpectedDiagnostic } from "../../scripts/preview-examples";
 
@@ -20,6 +21,14 @@ describe("example programs through the pack process", () => {
     expect(dirs.map((dir) => path.basename(dir))).toEqual(
       expect.arrayContaining(["reference", "provider-managed-keys", "uncovered-data-stores"]),
     );
+  });
+
+  it("fires every identity control on the ransomware-propagation scenario", () => {
+    const dir = dirs.find((d) => path.basename(d) === "ransomware-propagation")!;
+    const expected = JSON.parse(fs.readFileSync(path.join(dir, "expected.json"), "utf8")) as Expected;
+    const identity = policies.filter((policy) => policy.area === "identity").map((policy) => policy.name);
+    expect(identity).toHaveLength(6);
+    expect(identity.filter((name) => !expected.diagnostics.some((d) => d.policy === name))).toEqual([]);
   });
 
   it.each(dirs.map((dir) => [path.basename(dir), dir]))("%s gives exactly its expected diagnostics and exit status", async (_name, dir) => {
