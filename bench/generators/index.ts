@@ -8,7 +8,8 @@
 import type { FixtureStack } from "../../kit/fixtures";
 import { coverage } from "./coverage";
 import { encryption } from "./encryption";
+import { identity } from "./identity";
 
 export type Generator = (stack: FixtureStack, i: number) => void;
 
-export const generators: readonly Generator[] = [encryption, coverage];
+export const generators: readonly Generator[] = [encryption, coverage, identity];

@@ -5,7 +5,7 @@ import { decideAt, type Filled } from "./addresses";
 import { actionResource, defaultKeyPolicy, type BackupTarget } from "./backupTargets";
 import type { NamedStatements, Policies } from "./evaluate";
 import type { AttachedPolicy, Permissions } from "./effectivePermissions";
-import { statementCoversAction } from "./policyDocument";
+import { statementCoversAction, type Statement } from "./policyDocument";
 
 /** The destructive backup actions of CONTROLS.md. */
 export const DESTRUCTIVE_ACTIONS = [
@@ -33,6 +33,60 @@ export const DESTRUCTIVE_ACTIONS = [
   "kms:PutKeyPolicy",
   "kms:CreateGrant",
 ];
+
+const coverage = new WeakMap<readonly unknown[], Map<string, boolean>>();
+
+/** Whether a document's Allow statements cover an action, computed once per parsed document. */
+function allowsAction(statements: NamedStatements["statements"], action: string): boolean {
+  let known = coverage.get(statements);
+  if (!known) coverage.set(statements, (known = new Map()));
+  let covers = known.get(action);
+  if (covers === undefined) {
+    covers = statements.some((s) => s.effect === "Allow" && statementCoversAction(s, action));
+    known.set(action, covers);
+  }
+  return covers;
+}
+
+/**
+ * The actions some Allow of the identity's readable policies covers, whatever the
+ * resource: the only ones worth evaluating against each target (so an identity with
+ * no such grant costs one pass over its policies, not one per target).
+ */
+export function coveredActions(permissions: Permissions, actions: readonly string[]): string[] {
+  const policies = known(permissions.policies);
+  return actions.filter((action) => policies.some((p) => allowsAction(p.statements, action)));
+}
+
+/** Why an identity's permissions cannot be fully read here (unknown or external documents). */
+export function unreadablePolicies(index: StackIndex, permissions: Permissions): string[] {
+  return unreadable(index, permissions.policies);
+}
+
+const SERVICE_OF_KIND: Readonly<Record<BackupTarget["kind"], string>> = { vault: "backup", plan: "backup", bucket: "s3", key: "kms" };
+
+/**
+ * A cheap over-approximation of whether a statement's `Resource` can name the target:
+ * `*`, `NotResource`, a pattern of the target's service whose literal prefix fits the
+ * target's known name, or any pattern when the name is unknown. The simulation decides.
+ */
+function mayName(statement: Statement, target: BackupTarget): boolean {
+  if (statement.notResources.length > 0 || statement.resources.length === 0) return true;
+  const name = target.address.arn ? undefined : target.address.name;
+  return statement.resources.some((pattern) => {
+    if (pattern === "*") return true;
+    const [, , service = "", , , ...rest] = pattern.split(":");
+    if (!/[*?]/.test(service) && service.toLowerCase() !== SERVICE_OF_KIND[target.kind]) return false;
+    const resource = rest.join(":");
+    // Recovery points' ARNs do not name their vault.
+    if (target.kind === "vault" && /^recovery-point|^[*?]/i.test(resource)) return true;
+    const known = target.address.arn ? target.address.arn.split(":").slice(5).join(":") : name;
+    if (known === undefined || /[*?]/.test(service)) return true;
+    const literal = resource.split(/[*?]/)[0] ?? "";
+    const candidate = target.kind === "bucket" ? `${known}/` : known;
+    return candidate.startsWith(literal) || literal.startsWith(candidate) || resource.includes(known) || /[*?]/.test(resource.slice(0, 1));
+  });
+}
 
 /** What an identity may do with one action on one target, and why. */
 export type Capability =
@@ -80,14 +134,24 @@ function principalOf(permissions: Permissions, filled: Filled): string {
 export function capability(index: StackIndex, permissions: Permissions, target: BackupTarget, action: string): Capability {
   const identity = known(permissions.policies);
   // No Allow that could cover the action: nothing to evaluate.
-  const covering = identity.filter((p) => p.statements.some((s) => s.effect === "Allow" && statementCoversAction(s, action)));
+  const covering = identity.filter((p) => allowsAction(p.statements, action));
   const unreadableIdentity = unreadable(index, permissions.policies);
   if (covering.length === 0) return unreadableIdentity.length > 0 ? { state: "unknown", because: unreadableIdentity } : { state: "denied" };
+  // Statements naming other resources cannot reach this target: skip the simulation.
+  if (!covering.some((p) => p.statements.some((s) => s.effect === "Allow" && statementCoversAction(s, action) && mayName(s, target)))) {
+    return unreadableIdentity.length > 0 ? { state: "unknown", because: unreadableIdentity } : { state: "denied" };
+  }
   const cache = index.memo("capabilityCache", () => new Map<string, Capability>());
+  // Policies that name no resource answer alike for every target of a kind without a
+  // policy of its own: one evaluation, however many vaults or buckets the stack has.
+  const anyResource = [...identity, ...known(permissions.boundaries)].every((p) =>
+    p.statements.every((s) => s.notResources.length === 0 && s.resources.every((r) => r === "*")),
+  );
+  const where = anyResource && target.policy.state === "absent" && target.kind !== "key" ? target.kind : target.resource.urn;
   const key = JSON.stringify([
     permissions.policies.map((p) => p.name),
     permissions.boundaries.map((p) => p.name),
-    target.resource.urn,
+    where,
     action,
     permissions.identity.urn,
   ]);

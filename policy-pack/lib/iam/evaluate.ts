@@ -1,5 +1,5 @@
 import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
-import type { Principal, Statement } from "./policyDocument";
+import { statementCoversAction, type Principal, type Statement } from "./policyDocument";
 
 /**
  * Whether AWS would allow one request, as far as the pack can tell before deployment:
@@ -77,9 +77,11 @@ function shaped(
 }
 
 /** The one document AWS would evaluate, with unevaluable conditions settled one way. */
-function document(policy: NamedStatements, known: ReadonlySet<string>, permissive: boolean) {
+function document(policy: NamedStatements, action: string, known: ReadonlySet<string>, permissive: boolean) {
   const statements: Record<string, Json>[] = [];
   for (const statement of policy.statements) {
+    // A statement whose actions do not cover the request never applies to it.
+    if (!statementCoversAction(statement, action)) continue;
     // Permissive: allows apply and conditional denies do not; strict: the reverse.
     const assume = (statement.effect === "Allow") === permissive ? "assume-true" : "assume-false";
     const shapedStatement = shaped(statement, known, assume);
@@ -110,12 +112,12 @@ function simulate(request: Request, policies: Policies, permissive: boolean): bo
         resource: { resource: request.resource, accountId: request.resourceAccount },
         contextVariables: context,
       },
-      identityPolicies: policies.identity.map((policy) => document(policy, known, permissive)),
+      identityPolicies: policies.identity.map((policy) => document(policy, request.action, known, permissive)),
       permissionBoundaryPolicies:
         policies.boundaries && policies.boundaries.length > 0
-          ? policies.boundaries.map((policy) => document(policy, known, permissive))
+          ? policies.boundaries.map((policy) => document(policy, request.action, known, permissive))
           : undefined,
-      resourcePolicy: policies.resource ? resourcePolicy(document(policies.resource, known, permissive)) : undefined,
+      resourcePolicy: policies.resource ? resourcePolicy(document(policies.resource, request.action, known, permissive)) : undefined,
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     },

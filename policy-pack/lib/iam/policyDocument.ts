@@ -266,12 +266,25 @@ export function parsePolicyDocument(value: Value | undefined): ParsedPolicy {
   return { state: "known", statements };
 }
 
-/** True when the statement's `Action`/`NotAction` covers the action (wildcards included). */
+const covered = new WeakMap<Statement, Map<string, boolean>>();
+
+/**
+ * True when the statement's `Action`/`NotAction` covers the action (wildcards included).
+ * Remembered per statement: AWS managed policies list thousands of actions and are
+ * attached to many identities.
+ */
 export function statementCoversAction(statement: Statement, action: string): boolean {
-  if (statement.notActions.length > 0) {
-    return !statement.notActions.some((pattern) => actionMatchesPattern(action, pattern));
+  let known = covered.get(statement);
+  if (!known) covered.set(statement, (known = new Map()));
+  let covers = known.get(action);
+  if (covers === undefined) {
+    covers =
+      statement.notActions.length > 0
+        ? !statement.notActions.some((pattern) => actionMatchesPattern(action, pattern))
+        : statement.actions.some((pattern) => actionMatchesPattern(action, pattern));
+    known.set(action, covers);
   }
-  return statement.actions.some((pattern) => actionMatchesPattern(action, pattern));
+  return covers;
 }
 
 /** True when the statement applies to everyone: `*`, `{AWS: "*"}`, or an Allow with NotPrincipal. */

@@ -1,7 +1,7 @@
 import { backupBucketFields, stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { backupTargets, targetKindOf } from "../../lib/iam/backupTargets";
-import { capability, DESTRUCTIVE_ACTIONS } from "../../lib/iam/destruction";
+import { capability, coveredActions, DESTRUCTIVE_ACTIONS, unreadablePolicies } from "../../lib/iam/destruction";
 import { effectivePermissions } from "../../lib/iam/effectivePermissions";
 import { backupIdentities } from "../../lib/iam/identities";
 import { isBreakGlassIdentity } from "../../lib/iam/probes";
@@ -51,11 +51,18 @@ export const workloadIdentityCannotDestroyBackups = defineStackPolicy(
         );
       }
       const doubts = new Set<string>();
+      const covered = coveredActions(permissions, config.destructiveActions);
+      if (covered.length === 0) {
+        // No readable grant of a destructive action: only what cannot be read may hold one.
+        unreadablePolicies(index, permissions).forEach((reason) => doubts.add(reason));
+      }
+      const kinds = new Set(covered.map(targetKindOf));
       for (const target of backupTargets(index, config)) {
+        if (!kinds.has(target.kind)) continue;
         const allowed: string[] = [];
         const through = new Set<string>();
         const conditional: string[] = [];
-        for (const action of config.destructiveActions) {
+        for (const action of covered) {
           if (targetKindOf(action) !== target.kind) continue;
           const can = capability(index, permissions, target, action);
           if (can.state === "allowed") {

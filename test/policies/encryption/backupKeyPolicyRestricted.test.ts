@@ -353,7 +353,12 @@ describe(POLICY, () => {
 
 describe(`${POLICY}: denies as AWS evaluates them (issue 9 item 12)`, () => {
   const APP = "arn:aws:iam::123456789012:role/app";
-  const grantApp: Statement = { Effect: "Allow", Principal: { AWS: APP }, Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey"], Resource: "*" };
+  const grantApp: Statement = {
+    Effect: "Allow",
+    Principal: { AWS: APP },
+    Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey"],
+    Resource: "*",
+  };
   const anyoneInAccount: Statement = {
     Effect: "Allow",
     Principal: "*",
@@ -366,7 +371,11 @@ describe(`${POLICY}: denies as AWS evaluates them (issue 9 item 12)`, () => {
     for (const mode of ["preview", "known"] as const) {
       const stack = new FixtureStack({ mode });
       stack.add(aws.iam.Role, "app", { name: "app", assumeRolePolicy: TRUST });
-      backupKey(stack, "pass-root-deny", document(admin, grantApp, { Effect: "Deny", Principal: { AWS: ROOT }, Action: "kms:*", Resource: "*" }));
+      backupKey(
+        stack,
+        "pass-root-deny",
+        document(admin, grantApp, { Effect: "Deny", Principal: { AWS: ROOT }, Action: "kms:*", Resource: "*" }),
+      );
       backupKey(
         stack,
         "pass-spares-admin",
@@ -413,7 +422,13 @@ describe(`${POLICY}: denies as AWS evaluates them (issue 9 item 12)`, () => {
     backupKey(
       stack,
       "gap-source-ip",
-      document(admin, grantApp, { Effect: "Deny", Principal: "*", Action: "kms:*", Resource: "*", Condition: { NotIpAddress: { "aws:SourceIp": "10.0.0.0/8" } } }),
+      document(admin, grantApp, {
+        Effect: "Deny",
+        Principal: "*",
+        Action: "kms:*",
+        Resource: "*",
+        Condition: { NotIpAddress: { "aws:SourceIp": "10.0.0.0/8" } },
+      }),
     );
     expect(await check(stack, POLICY)).toEqual([]);
     expect((await check(stack, "preview-verification-gaps")).filter((v) => v.urn === urn("gap-source-ip"))).toEqual([
