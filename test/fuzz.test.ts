@@ -241,6 +241,13 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
             ]),
           },
     );
+    const vault = stack.addType("aws:backup/vault:Vault", "plan-vault", { name: pick(["v", unknown(), undefined]) });
+    stack.addType("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "plan-vault-lock", {
+      backupVaultName: pick([ref(vault, "name"), "v", unknown(), scalar(1)]),
+      changeableForDays: pick([undefined, 3, unknown(), scalar(1)]),
+      minRetentionDays: pick([undefined, 7, 35, unknown(), scalar(1)]),
+      maxRetentionDays: pick([undefined, 5, 365, unknown(), scalar(1)]),
+    });
     stack.addType("aws:backup/plan:Plan", "backup-plan", { rules });
   }
   // Half the bags also hold a backup bucket with randomly shaped versioning, Object Lock

@@ -60,6 +60,16 @@ new aws.backup.VaultPolicy("backup-vault-policy", {
   }),
 });
 
+// Locked in compliance mode: three days after the lock is applied nobody, root
+// included, can remove it, delete a recovery point younger than 35 days or keep one
+// longer than a year.
+new aws.backup.VaultLockConfiguration("backup-vault-lock", {
+  backupVaultName: vault.name,
+  changeableForDays: 3,
+  minRetentionDays: 35,
+  maxRetentionDays: 365,
+});
+
 // Recovery points kept 35 days daily and a year monthly, past the 30-day windows
 // providers keep on their own.
 export const plan = new aws.backup.Plan("backup-plan", {

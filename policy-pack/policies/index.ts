@@ -18,6 +18,7 @@ import { backupBucketVersioningEnabled } from "./retention/backupBucketVersionin
 import { backupPlanFrequency } from "./retention/backupPlanFrequency";
 import { backupPlanMinimumRetention } from "./retention/backupPlanMinimumRetention";
 import { backupBucketDeletionDenied } from "./identity/backupBucketDeletionDenied";
+import { backupVaultLocked } from "./retention/backupVaultLocked";
 import { backupBucketPublicAccessBlocked } from "./identity/backupBucketPublicAccessBlocked";
 import { backupRoleDedicated } from "./identity/backupRoleDedicated";
 import { backupRoleLeastPrivilege } from "./identity/backupRoleLeastPrivilege";
@@ -52,5 +53,6 @@ export const policies: readonly BackupPolicy[] = [
   dataStoreCustomerManagedKey,
   restoreTestingConfigured,
   backupAuditReportingConfigured,
+  backupVaultLocked,
   previewVerificationGaps,
 ];

@@ -4,8 +4,10 @@
  * props with unknowns kept. Rules are named by position (`rules[0]`), since a rule
  * name is a property value.
  */
-import type { IndexedResource } from "../stackIndex";
-import { describeType, getPath, isObject, isUnknown, numberField, booleanField, stringField, type Field, type Value } from "../values";
+import { parseArn } from "../arn";
+import type { IndexedResource, StackIndex } from "../stackIndex";
+import { BACKUP_PLAN, BACKUP_VAULT } from "../types";
+import { booleanField, describeType, getPath, isObject, isUnknown, numberField, stringField, type Field, type Value } from "../values";
 
 /** A `lifecycle` block of a rule or of a copy action. */
 export interface Lifecycle {
@@ -135,3 +137,105 @@ export interface PlanLifecycle {
 
 /** AWS keeps a recovery point in cold storage for at least 90 days. */
 export const COLD_STORAGE_MINIMUM_DAYS = 90;
+
+/** Who writes recovery points into a vault: a rule (its backups) or a copy action (its copies). */
+export interface VaultWriter {
+  readonly plan: IndexedResource;
+  readonly rule: PlanRule;
+  readonly copyAction?: CopyAction;
+  /** The lifecycle the points get in the vault. */
+  readonly lifecycle: Lifecycle;
+  /**
+   * True when this vault is proven to be the destination; false when the destination is
+   * unknown and this vault is only one of the vaults the plan was computed from.
+   */
+  readonly definite: boolean;
+}
+
+function vaultByName(index: StackIndex): ReadonlyMap<string, IndexedResource> {
+  return index.memo("plans:vaultByName", () => {
+    const out = new Map<string, IndexedResource>();
+    for (const vault of index.ofType(BACKUP_VAULT)) {
+      const name = stringField(vault.props.name);
+      if (name.state === "known") out.set(name.value, vault);
+    }
+    return out;
+  });
+}
+
+/** The vault name an AWS Backup vault ARN names (`arn:aws:backup:<region>:<account>:backup-vault:<name>`). */
+export function vaultNameOfArn(value: string): string | undefined {
+  const arn = parseArn(value);
+  if (!arn || arn.service !== "backup" || !arn.resource.startsWith("backup-vault:")) return undefined;
+  return arn.resource.slice("backup-vault:".length);
+}
+
+/** The destination of a rule (`targetVaultName`) or a copy action (`destinationVaultArn`) in the stack. */
+export type VaultDestination =
+  | { readonly kind: "stack"; readonly vaults: readonly IndexedResource[]; readonly definite: boolean }
+  /** A literal naming no vault of the stack whose name is known. */
+  | { readonly kind: "literal"; readonly value: string }
+  | { readonly kind: "unknown" }
+  | { readonly kind: "absent" }
+  | { readonly kind: "invalid"; readonly found: string };
+
+function destinationOf(
+  index: StackIndex,
+  plan: IndexedResource,
+  value: Value | undefined,
+  literalName: (literal: string) => string | undefined,
+  exclude?: IndexedResource,
+): VaultDestination {
+  if (value === undefined || value === null || value === "") return { kind: "absent" };
+  if (typeof value === "string") {
+    const name = literalName(value);
+    const vault = name === undefined ? undefined : vaultByName(index).get(name);
+    return vault ? { kind: "stack", vaults: [vault], definite: true } : { kind: "literal", value };
+  }
+  if (!isUnknown(value)) return { kind: "invalid", found: describeType(value) };
+  // propertyDependencies are per top-level property: the plan's edges to vaults say
+  // which vaults its rules name, not which rule names which. A copy never goes to
+  // its own rule's vault, which settles the usual pair (backup vault, copy vault).
+  const candidates = index.dependenciesOf(plan, "rules", BACKUP_VAULT).filter((vault) => vault !== exclude);
+  if (candidates.length === 0) return { kind: "unknown" };
+  return { kind: "stack", vaults: candidates, definite: candidates.length === 1 };
+}
+
+/** Where a rule's backups go. */
+export function ruleDestination(index: StackIndex, plan: IndexedResource, rule: PlanRule): VaultDestination {
+  return destinationOf(index, plan, rule.targetVaultName, (literal) => literal);
+}
+
+/** Where a copy action's copies go. */
+export function copyDestination(index: StackIndex, plan: IndexedResource, rule: PlanRule, action: CopyAction): VaultDestination {
+  const own = ruleDestination(index, plan, rule);
+  const exclude = own.kind === "stack" && own.definite ? own.vaults[0] : undefined;
+  return destinationOf(index, plan, action.destinationVaultArn, vaultNameOfArn, exclude);
+}
+
+/** Every rule and copy action of every plan that writes into each vault of the stack, by vault URN. */
+export function vaultWriters(index: StackIndex): ReadonlyMap<string, readonly VaultWriter[]> {
+  return index.memo("plans:vaultWriters", () => {
+    const out = new Map<string, VaultWriter[]>();
+    const add = (destination: VaultDestination, writer: Omit<VaultWriter, "definite">) => {
+      if (destination.kind !== "stack") return;
+      for (const vault of destination.vaults) {
+        const list = out.get(vault.urn) ?? [];
+        list.push({ ...writer, definite: destination.definite });
+        out.set(vault.urn, list);
+      }
+    };
+    for (const plan of index.ofType(BACKUP_PLAN)) {
+      const rules = planRules(plan);
+      if (rules.state !== "known") continue;
+      for (const rule of rules.rules) {
+        add(ruleDestination(index, plan, rule), { plan, rule, lifecycle: rule.lifecycle });
+        if (rule.copyActions === "unknown") continue;
+        for (const action of rule.copyActions) {
+          add(copyDestination(index, plan, rule, action), { plan, rule, copyAction: action, lifecycle: action.lifecycle });
+        }
+      }
+    }
+    return out;
+  });
+}
