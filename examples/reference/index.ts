@@ -7,13 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 const account = aws.getCallerIdentityOutput().accountId;
 
 // A key only the account's administrators can destroy; AWS Backup and S3 may use it
-// for encryption through their service endpoints only.
-export const backupKey = new aws.kms.Key("backup-key", {
-  description: "Encrypts backup vaults and backup buckets",
-  enableKeyRotation: true,
-  rotationPeriodInDays: 180,
-  deletionWindowInDays: 30,
-  policy: pulumi.jsonStringify({
+// for encryption through their service endpoints of the key's region only.
+function keyPolicy(region: string): pulumi.Output<string> {
+  return pulumi.jsonStringify({
     Version: "2012-10-17",
     Statement: [
       {
@@ -31,16 +27,28 @@ export const backupKey = new aws.kms.Key("backup-key", {
         Resource: "*",
         Condition: {
           StringEquals: { "kms:CallerAccount": account },
-          "ForAnyValue:StringEquals": { "kms:ViaService": ["backup.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"] },
+          "ForAnyValue:StringEquals": { "kms:ViaService": [`backup.${region}.amazonaws.com`, `s3.${region}.amazonaws.com`] },
         },
       },
     ],
-  }),
+  });
+}
+
+// Multi-region, so that the copies in the second region are encrypted under a replica
+// of the same customer-managed key.
+export const backupKey = new aws.kms.Key("backup-key", {
+  description: "Encrypts backup vaults and backup buckets",
+  enableKeyRotation: true,
+  rotationPeriodInDays: 180,
+  deletionWindowInDays: 30,
+  multiRegion: true,
+  policy: keyPolicy("us-east-1"),
 });
 
 new aws.kms.Alias("backup-key-alias", { name: "alias/backup", targetKeyId: backupKey.keyId });
 
-export const vault = new aws.backup.Vault("backup-vault", { kmsKeyArn: backupKey.arn });
+// Named, so that the plan's rules name it at preview (a copy's destination is then the other vault).
+export const vault = new aws.backup.Vault("backup-vault", { name: "backup-vault", kmsKeyArn: backupKey.arn });
 
 // Nobody, whatever their IAM permissions, deletes recovery points, shortens their
 // lifecycle or replaces this policy; AWS Backup's own lifecycle still expires them.
@@ -70,12 +78,81 @@ new aws.backup.VaultLockConfiguration("backup-vault-lock", {
   maxRetentionDays: 365,
 });
 
+// A second region for copies and replicas: a regional outage leaves one copy standing.
+const drRegion = "us-west-2";
+const west = new aws.Provider("us-west-2", { region: drRegion });
+
+export const drKey = new aws.kms.ReplicaKey(
+  "backup-key-us-west-2",
+  {
+    description: "Replica of backup-key for the copies in us-west-2",
+    primaryKeyArn: backupKey.arn,
+    deletionWindowInDays: 30,
+    policy: keyPolicy(drRegion),
+  },
+  { provider: west },
+);
+
+export const drVault = new aws.backup.Vault(
+  "backup-vault-us-west-2",
+  { name: "backup-vault-us-west-2", kmsKeyArn: drKey.arn },
+  { provider: west },
+);
+
+new aws.backup.VaultPolicy(
+  "backup-vault-us-west-2-policy",
+  {
+    backupVaultName: drVault.name,
+    policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "DenyRecoveryPointDestruction",
+          Effect: "Deny",
+          Principal: "*",
+          Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy"],
+          Resource: "*",
+        },
+      ],
+    }),
+  },
+  { provider: west },
+);
+
+new aws.backup.VaultLockConfiguration(
+  "backup-vault-us-west-2-lock",
+  { backupVaultName: drVault.name, changeableForDays: 3, minRetentionDays: 35, maxRetentionDays: 365 },
+  { provider: west },
+);
+
+new aws.backup.VaultNotifications(
+  "backup-vault-us-west-2-notifications",
+  {
+    backupVaultName: drVault.name,
+    snsTopicArn: new aws.sns.Topic("backup-alerts-us-west-2", {}, { provider: west }).arn,
+    backupVaultEvents: ["BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED", "RESTORE_JOB_COMPLETED", "S3_BACKUP_OBJECT_FAILED"],
+  },
+  { provider: west },
+);
+
 // Recovery points kept 35 days daily and a year monthly, past the 30-day windows
 // providers keep on their own.
 export const plan = new aws.backup.Plan("backup-plan", {
   rules: [
-    { ruleName: "daily", targetVaultName: vault.name, schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfter: 35 } },
-    { ruleName: "monthly", targetVaultName: vault.name, schedule: "cron(0 5 1 * ? *)", lifecycle: { deleteAfter: 365 } },
+    {
+      ruleName: "daily",
+      targetVaultName: vault.name,
+      schedule: "cron(0 5 ? * * *)",
+      lifecycle: { deleteAfter: 35 },
+      copyActions: [{ destinationVaultArn: drVault.arn, lifecycle: { deleteAfter: 35 } }],
+    },
+    {
+      ruleName: "monthly",
+      targetVaultName: vault.name,
+      schedule: "cron(0 5 1 * ? *)",
+      lifecycle: { deleteAfter: 365 },
+      copyActions: [{ destinationVaultArn: drVault.arn, lifecycle: { deleteAfter: 365 } }],
+    },
   ],
 });
 
@@ -149,6 +226,82 @@ new aws.s3.BucketServerSideEncryptionConfiguration("backup-bucket-encryption", {
     },
   ],
 });
+
+// Its replica in the second region: versioned, locked and encrypted the same way, under
+// the replica key, fed by a rule that does not forward deletions.
+export const drBucket = new aws.s3.Bucket("backup-bucket-us-west-2", { objectLockEnabled: true }, { provider: west });
+
+const drVersioning = new aws.s3.BucketVersioning(
+  "backup-bucket-us-west-2-versioning",
+  { bucket: drBucket.id, versioningConfiguration: { status: "Enabled" } },
+  { provider: west },
+);
+
+new aws.s3.BucketObjectLockConfiguration(
+  "backup-bucket-us-west-2-object-lock",
+  { bucket: drBucket.id, rule: { defaultRetention: { mode: "COMPLIANCE", days: 35 } } },
+  { provider: west },
+);
+
+new aws.s3.BucketPublicAccessBlock(
+  "backup-bucket-us-west-2-public-access-block",
+  { bucket: drBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+  { provider: west },
+);
+
+new aws.s3.BucketServerSideEncryptionConfiguration(
+  "backup-bucket-us-west-2-encryption",
+  {
+    bucket: drBucket.id,
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: drKey.arn }, bucketKeyEnabled: true }],
+  },
+  { provider: west },
+);
+
+// S3 replication's own identity: trusts only S3, reads the source and writes replicas.
+const replicationRole = new aws.iam.Role("backup-bucket-replication", {
+  assumeRolePolicy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  }),
+});
+
+new aws.iam.RolePolicy("backup-bucket-replication-permissions", {
+  role: replicationRole.name,
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: backupBucket.arn },
+      {
+        Effect: "Allow",
+        Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+        Resource: pulumi.interpolate`${backupBucket.arn}/*`,
+      },
+      { Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateTags"], Resource: pulumi.interpolate`${drBucket.arn}/*` },
+      { Effect: "Allow", Action: ["kms:Decrypt"], Resource: backupKey.arn },
+      { Effect: "Allow", Action: ["kms:Encrypt"], Resource: drKey.arn },
+    ],
+  }),
+});
+
+new aws.s3.BucketReplicationConfig(
+  "backup-bucket-replication",
+  {
+    bucket: backupBucket.id,
+    role: replicationRole.arn,
+    rules: [
+      {
+        id: "to-us-west-2",
+        status: "Enabled",
+        filter: {},
+        deleteMarkerReplication: { status: "Disabled" },
+        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+        destination: { bucket: drBucket.arn, encryptionConfiguration: { replicaKmsKeyId: drKey.arn } },
+      },
+    ],
+  },
+  { dependsOn: [drVersioning] },
+);
 
 // Coverage and monitoring: job outcomes reach people. A failed backup arrives as
 // BACKUP_JOB_COMPLETED with state FAILED (BACKUP_JOB_FAILED is deprecated and never fires).

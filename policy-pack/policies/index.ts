@@ -12,6 +12,8 @@ import { backupKeyDeletionProtected } from "./encryption/backupKeyDeletionProtec
 import { backupKeyPolicyRestricted } from "./encryption/backupKeyPolicyRestricted";
 import { backupKeyRotationEnabled } from "./encryption/backupKeyRotationEnabled";
 import { backupVaultCustomerManagedKey } from "./encryption/backupVaultCustomerManagedKey";
+import { backupBucketCrossRegionReplication } from "./replication/backupBucketCrossRegionReplication";
+import { backupPlanCrossRegionCopy } from "./replication/backupPlanCrossRegionCopy";
 import { backupBucketLifecycleRetention } from "./retention/backupBucketLifecycleRetention";
 import { backupBucketObjectLockEnabled } from "./retention/backupBucketObjectLockEnabled";
 import { backupBucketVersioningEnabled } from "./retention/backupBucketVersioningEnabled";
@@ -54,5 +56,7 @@ export const policies: readonly BackupPolicy[] = [
   restoreTestingConfigured,
   backupAuditReportingConfigured,
   backupVaultLocked,
+  backupPlanCrossRegionCopy,
+  backupBucketCrossRegionReplication,
   previewVerificationGaps,
 ];

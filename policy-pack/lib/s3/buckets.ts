@@ -534,3 +534,115 @@ export function bucketLifecycleRules(
   }
   return out;
 }
+
+/** One replication rule of a bucket, from the split resource or an inline block. */
+export interface ReplicationRuleView extends SettingSource {
+  readonly enabled: Field<boolean>;
+  /** The stack buckets its destination may be (see `ReplicationDestination.buckets`). */
+  readonly destinations: readonly IndexedResource[];
+  /** The destination as written: a literal ARN of a bucket outside the stack, or unknown. */
+  readonly destinationValue: Value | undefined;
+  readonly replicaKeyProperty: string;
+  readonly replicaKey: Value | undefined;
+  readonly edgeProperty: string;
+  /** Whether S3 replicates delete markers under this rule (V1 rules without a filter always do). */
+  readonly replicatesDeleteMarkers: Field<boolean>;
+  readonly deleteMarkerProperty: string;
+  /** Whether objects encrypted with SSE-KMS are replicated (`sourceSelectionCriteria…sseKmsEncryptedObjects`). */
+  readonly replicatesKmsObjects: Field<boolean>;
+  readonly kmsObjectsProperty: string;
+}
+
+function deleteMarkers(filter: Value | undefined, status: Value | undefined): Field<boolean> {
+  if (isUnknown(filter)) return { state: "unknown" };
+  const hasFilter = filter !== undefined && filter !== null && !(Array.isArray(filter) && filter.length === 0);
+  if (!hasFilter) return { state: "known", value: true };
+  const flag = stringField(status);
+  if (flag.state === "unknown") return flag;
+  return { state: "known", value: flag.state === "known" && flag.value === "Enabled" };
+}
+
+/**
+ * The replication rules of a bucket: a split `BucketReplicationConfig` replaces the
+ * inline `replicationConfiguration` (Bucket) or `replicationConfigurations[0]`
+ * (BucketV2). `unknown` when the rules themselves are unknown.
+ */
+export function bucketReplicationRules(
+  index: StackIndex,
+  bucket: IndexedResource,
+): ReplicationRuleView[] | (SettingSource & { readonly state: "unknown" }) {
+  const split = splitOf(index, bucket, S3_BUCKET_REPLICATION);
+  const out: ReplicationRuleView[] = [];
+  if (split) {
+    const rules = split.props.rules;
+    if (isUnknown(rules)) return { state: "unknown", source: split, property: "rules" };
+    if (!Array.isArray(rules)) return out;
+    for (const [i, rule] of rules.entries()) {
+      const path = `rules[${i}]`;
+      if (isUnknown(rule)) return { state: "unknown", source: split, property: path };
+      const destination = getPath(rule, ["destination", "bucket"]);
+      out.push({
+        source: split,
+        property: path,
+        enabled: enabledFlag(stringField(getPath(rule, ["status"]))),
+        destinations: destinationBuckets(index, split, "rules", destination, bucket),
+        destinationValue: destination,
+        replicaKeyProperty: `${path}.destination.encryptionConfiguration.replicaKmsKeyId`,
+        replicaKey: getPath(rule, ["destination", "encryptionConfiguration", "replicaKmsKeyId"]),
+        edgeProperty: "rules",
+        replicatesDeleteMarkers: deleteMarkers(getPath(rule, ["filter"]), getPath(rule, ["deleteMarkerReplication", "status"])),
+        deleteMarkerProperty: `${path}.deleteMarkerReplication.status`,
+        replicatesKmsObjects: enabledFlag(stringField(getPath(rule, ["sourceSelectionCriteria", "sseKmsEncryptedObjects", "status"]))),
+        kmsObjectsProperty: `${path}.sourceSelectionCriteria.sseKmsEncryptedObjects.status`,
+      });
+    }
+    return out;
+  }
+  const v2 = bucket.type === "aws:s3/bucketV2:BucketV2";
+  const top = v2 ? "replicationConfigurations" : "replicationConfiguration";
+  const block = index.setting(bucket, [top]);
+  if (isUnknown(block)) return { state: "unknown", source: bucket, property: top };
+  const config = v2 ? getPath(block, [0]) : block;
+  const prefix = v2 ? `${top}[0]` : top;
+  const rules = getPath(config, ["rules"]);
+  if (isUnknown(rules)) return { state: "unknown", source: bucket, property: `${prefix}.rules` };
+  if (!Array.isArray(rules)) return out;
+  for (const [i, rule] of rules.entries()) {
+    const path = `${prefix}.rules[${i}]`;
+    if (isUnknown(rule)) return { state: "unknown", source: bucket, property: path };
+    const destinationPath = v2 ? ["destinations", 0] : ["destination"];
+    const destination = getPath(rule, [...destinationPath, "bucket"]);
+    const destinationAt = v2 ? `${path}.destinations[0]` : `${path}.destination`;
+    const sse = v2
+      ? ["sourceSelectionCriterias", 0, "sseKmsEncryptedObjects", 0, "enabled"]
+      : ["sourceSelectionCriteria", "sseKmsEncryptedObjects", "enabled"];
+    out.push({
+      source: bucket,
+      property: path,
+      enabled: enabledFlag(stringField(getPath(rule, ["status"]))),
+      destinations: destinationBuckets(index, bucket, top, destination, bucket),
+      destinationValue: destination,
+      replicaKeyProperty: `${destinationAt}.replicaKmsKeyId`,
+      replicaKey: getPath(rule, [...destinationPath, "replicaKmsKeyId"]),
+      edgeProperty: top,
+      replicatesDeleteMarkers: deleteMarkers(getPath(rule, [v2 ? "filters" : "filter"]), getPath(rule, ["deleteMarkerReplicationStatus"])),
+      deleteMarkerProperty: `${path}.deleteMarkerReplicationStatus`,
+      replicatesKmsObjects: booleanField(getPath(rule, sse)),
+      kmsObjectsProperty: v2
+        ? `${path}.sourceSelectionCriterias[0].sseKmsEncryptedObjects[0].enabled`
+        : `${path}.sourceSelectionCriteria.sseKmsEncryptedObjects.enabled`,
+    });
+  }
+  return out;
+}
+
+/** Buckets that are replication destinations of a backup bucket (replicas need not replicate again). */
+export function replicaBuckets(index: StackIndex, config: BackupBucketConfig): ReadonlySet<string> {
+  return index.memo(`replicaBuckets:${JSON.stringify(config)}`, () => {
+    const out = new Set<string>();
+    for (const { bucket } of backupBuckets(index, config).byUrn.values()) {
+      for (const destination of replicationDestinations(index, bucket)) for (const replica of destination.buckets) out.add(replica.urn);
+    }
+    return out;
+  });
+}

@@ -116,7 +116,7 @@ describe(POLICY, () => {
     plan(stack, "gap-zone", { schedule: "cron(0 5 ? * * *)", scheduleExpressionTimezone: unknown() });
     plan(stack, "gap-unsupported", { schedule: "cron(0 5 LW * ? *)" });
     plan(stack, "pass-settled", { schedule: ref(parameter, "value") }, { schedule: "cron(0 5 ? * * *)" });
-    expect(await checkArea(stack, "retention")).toEqual([
+    expect(await check(stack, "preview-verification-gaps")).toEqual([
       {
         policy: "preview-verification-gaps",
         urn: urn("gap-schedule"),

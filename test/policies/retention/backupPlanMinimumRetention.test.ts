@@ -123,12 +123,12 @@ describe(POLICY, () => {
     const days = stack.add(aws.ssm.Parameter, "retention-days", { type: "String", value: "30" });
     plan(stack, "gap-retention", { lifecycle: { deleteAfter: ref(days, "value") as unknown as number } });
     plan(stack, "gap-copies", { lifecycle: { deleteAfter: 35 }, copyActions: unknown() });
-    expect(await checkArea(stack, "retention")).toEqual([
+    expect(await check(stack, "preview-verification-gaps")).toEqual([
       {
         policy: "preview-verification-gaps",
         urn: urn("gap-copies"),
         message:
-          "Plan 'gap-copies': 1 control could not be verified during preview:\n- backup-plan-minimum-retention: rules[0].copyActions is unknown during preview.",
+          "Plan 'gap-copies': 2 controls could not be verified during preview:\n- backup-plan-cross-region-copy: rules[0].copyActions is unknown during preview.\n- backup-plan-minimum-retention: rules[0].copyActions is unknown during preview.",
       },
       {
         policy: "preview-verification-gaps",
