@@ -1,6 +1,6 @@
 import { backupBucketFields, booleanField, keyCustodyFields } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
-import { keyCustodyOutcome, resolveKeyReference } from "../../lib/kms/keys";
+import { keyCustodyOutcome, resolveKeyReference, type KeyCustodyConfig } from "../../lib/kms/keys";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { regionOf } from "../../lib/regions";
 import {
@@ -30,7 +30,7 @@ function crossRegion(index: StackIndex, bucket: IndexedResource, rule: Replicati
   return true;
 }
 
-function ruleChecks(index: StackIndex, bucket: IndexedResource, rule: ReplicationRuleView, config: typeof defaults): Outcome[] {
+function ruleChecks(index: StackIndex, bucket: IndexedResource, rule: ReplicationRuleView, config: ReplicationConfig): Outcome[] {
   const who = describe(bucket);
   const out: Outcome[] = [];
   const markersAt = whereSet(bucket, { source: rule.source, property: rule.deleteMarkerProperty });
@@ -78,7 +78,9 @@ const fields = {
   ...keyCustodyFields,
   ...backupBucketFields,
 };
-const defaults = { replicateDeleteMarkers: false, trustedKeyArns: [] as readonly string[], allowExternalKeyArns: true };
+interface ReplicationConfig extends KeyCustodyConfig {
+  readonly replicateDeleteMarkers: boolean;
+}
 
 export const backupBucketCrossRegionReplication = defineStackPolicy(
   {
