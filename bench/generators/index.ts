@@ -9,7 +9,8 @@ import type { FixtureStack } from "../../kit/fixtures";
 import { coverage } from "./coverage";
 import { encryption } from "./encryption";
 import { identity } from "./identity";
+import { retention } from "./retention";
 
 export type Generator = (stack: FixtureStack, i: number) => void;
 
-export const generators: readonly Generator[] = [encryption, coverage, identity];
+export const generators: readonly Generator[] = [encryption, coverage, identity, retention];

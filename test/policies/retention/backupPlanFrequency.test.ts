@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { FixtureStack, ref, unknown } from "../../../kit/fixtures";
-import { check, checkArea } from "../../helpers";
+import { check } from "../../helpers";
 
 const POLICY = "backup-plan-frequency";
 const urn = (name: string) => `urn:pulumi:test::fixture::aws:backup/plan:Plan::${name}`;
