@@ -229,7 +229,51 @@ new aws.s3.BucketServerSideEncryptionConfiguration("backup-bucket-encryption", {
 
 // Its replica in the second region: versioned, locked and encrypted the same way, under
 // the replica key, fed by a rule that does not forward deletions.
-export const drBucket = new aws.s3.Bucket("backup-bucket-us-west-2", { objectLockEnabled: true }, { provider: west });
+export const drBucket = new aws.s3.Bucket(
+  "backup-bucket-us-west-2",
+  { bucket: "backup-guardrails-reference-backups-us-west-2", objectLockEnabled: true },
+  { provider: west },
+);
+
+const drBucketArns = [
+  "arn:aws:s3:::backup-guardrails-reference-backups-us-west-2",
+  "arn:aws:s3:::backup-guardrails-reference-backups-us-west-2/*",
+];
+new aws.s3.BucketPolicy(
+  "backup-bucket-us-west-2-policy",
+  {
+    bucket: drBucket.id,
+    policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "DenyBackupDestruction",
+          Effect: "Deny",
+          Principal: "*",
+          Action: [
+            "s3:DeleteObject",
+            "s3:DeleteObjectVersion",
+            "s3:PutLifecycleConfiguration",
+            "s3:PutBucketVersioning",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+            "s3:PutBucketObjectLockConfiguration",
+          ],
+          Resource: drBucketArns,
+        },
+        {
+          Sid: "DenyWithoutTls",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: drBucketArns,
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ],
+    }),
+  },
+  { provider: west },
+);
 
 const drVersioning = new aws.s3.BucketVersioning(
   "backup-bucket-us-west-2-versioning",
@@ -268,18 +312,24 @@ const replicationRole = new aws.iam.Role("backup-bucket-replication", {
 
 new aws.iam.RolePolicy("backup-bucket-replication-permissions", {
   role: replicationRole.name,
-  policy: pulumi.jsonStringify({
+  policy: JSON.stringify({
     Version: "2012-10-17",
     Statement: [
-      { Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: backupBucket.arn },
+      {
+        Effect: "Allow",
+        Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+        Resource: "arn:aws:s3:::backup-guardrails-reference-backups",
+      },
       {
         Effect: "Allow",
         Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
-        Resource: pulumi.interpolate`${backupBucket.arn}/*`,
+        Resource: "arn:aws:s3:::backup-guardrails-reference-backups/*",
       },
-      { Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateTags"], Resource: pulumi.interpolate`${drBucket.arn}/*` },
-      { Effect: "Allow", Action: ["kms:Decrypt"], Resource: backupKey.arn },
-      { Effect: "Allow", Action: ["kms:Encrypt"], Resource: drKey.arn },
+      {
+        Effect: "Allow",
+        Action: ["s3:ReplicateObject", "s3:ReplicateTags"],
+        Resource: "arn:aws:s3:::backup-guardrails-reference-backups-us-west-2/*",
+      },
     ],
   }),
 });
