@@ -85,11 +85,11 @@ function writerOutcome(index: StackIndex, vault: IndexedResource, lock: IndexedR
   if (retention.kind === "invalid") return SATISFIED; // backup-plan-minimum-retention reports it
   let problem: string | undefined;
   if (retention.kind === "forever" && max !== undefined) {
-    problem = `is locked to keep recovery points at most ${max} days (${lockAt}), but ${who} never expires ${what}, so its ${jobs} will fail; set ${property} to at most ${max}.`;
+    problem = `is locked with a maximum retention (maxRetentionDays of ${lockAt}), but ${who} never expires ${what}, so its ${jobs} will fail; set ${property} to at most the lock's maxRetentionDays.`;
   } else if (retention.kind === "days" && min !== undefined && retention.days < min) {
-    problem = `is locked to keep recovery points at least ${min} days (${lockAt}), but ${who} keeps ${what} ${retention.days} days, so its ${jobs} will fail; set ${property} to ${min} or more.`;
+    problem = `is locked with a minimum retention (minRetentionDays of ${lockAt}) longer than ${who} keeps ${what}, so its ${jobs} will fail; set ${property} to at least the lock's minRetentionDays.`;
   } else if (retention.kind === "days" && max !== undefined && retention.days > max) {
-    problem = `is locked to keep recovery points at most ${max} days (${lockAt}), but ${who} keeps ${what} ${retention.days} days, so its ${jobs} will fail; set ${property} to ${max} or less.`;
+    problem = `is locked with a maximum retention (maxRetentionDays of ${lockAt}) shorter than ${who} keeps ${what}, so its ${jobs} will fail; set ${property} to at most the lock's maxRetentionDays.`;
   }
   if (!problem) return SATISFIED;
   if (!writer.definite) {

@@ -101,19 +101,19 @@ describe(POLICY, () => {
         policy: POLICY,
         urn: urn(VAULT, "fail-backup-vault-locked-capped"),
         message:
-          "Vault 'fail-backup-vault-locked-capped' is locked to keep recovery points at most 100 days (VaultLockConfiguration 'fail-backup-vault-locked-capped-lock'), but Plan 'forever' rules[0] never expires its recovery points, so its backup jobs will fail; set rules[0].lifecycle.deleteAfter to at most 100.",
+          "Vault 'fail-backup-vault-locked-capped' is locked with a maximum retention (maxRetentionDays of VaultLockConfiguration 'fail-backup-vault-locked-capped-lock') shorter than Plan 'writer' rules[1].copyActions[0] keeps its copies, so its copy jobs will fail; set rules[1].copyActions[0].lifecycle.deleteAfter to at most the lock's maxRetentionDays.",
       },
       {
         policy: POLICY,
         urn: urn(VAULT, "fail-backup-vault-locked-capped"),
         message:
-          "Vault 'fail-backup-vault-locked-capped' is locked to keep recovery points at most 100 days (VaultLockConfiguration 'fail-backup-vault-locked-capped-lock'), but Plan 'writer' rules[1].copyActions[0] keeps its copies 400 days, so its copy jobs will fail; set rules[1].copyActions[0].lifecycle.deleteAfter to 100 or less.",
+          "Vault 'fail-backup-vault-locked-capped' is locked with a maximum retention (maxRetentionDays of VaultLockConfiguration 'fail-backup-vault-locked-capped-lock'), but Plan 'forever' rules[0] never expires its recovery points, so its backup jobs will fail; set rules[0].lifecycle.deleteAfter to at most the lock's maxRetentionDays.",
       },
       {
         policy: POLICY,
         urn: urn(VAULT, "fail-backup-vault-locked-short-rule"),
         message:
-          "Vault 'fail-backup-vault-locked-short-rule' is locked to keep recovery points at least 35 days (VaultLockConfiguration 'fail-backup-vault-locked-short-rule-lock'), but Plan 'writer' rules[0] keeps its recovery points 30 days, so its backup jobs will fail; set rules[0].lifecycle.deleteAfter to 35 or more.",
+          "Vault 'fail-backup-vault-locked-short-rule' is locked with a minimum retention (minRetentionDays of VaultLockConfiguration 'fail-backup-vault-locked-short-rule-lock') longer than Plan 'writer' rules[0] keeps its recovery points, so its backup jobs will fail; set rules[0].lifecycle.deleteAfter to at least the lock's minRetentionDays.",
       },
     ]);
   });
