@@ -2,7 +2,7 @@ import { parseArn } from "../arn";
 import type { IndexedResource, StackIndex } from "../stackIndex";
 import { stringField } from "../values";
 import { stackAccounts } from "./identities";
-import { decide, type Decision, type Policies, type Request } from "./evaluate";
+import { decide, type Decision, type NamedStatements, type Policies, type Request } from "./evaluate";
 
 /**
  * What the pack knows of a resource's ARN. During a first preview AWS has not assigned
@@ -42,6 +42,19 @@ export function addressOf(index: StackIndex, resource: IndexedResource, nameProp
   };
 }
 
+const ACCOUNTS_NAMED = new WeakMap<readonly object[], readonly string[]>();
+
+/** The 12-digit account ids a set of policies names literally (at most two), the fills aside. */
+function accountsNamed(policies: readonly NamedStatements[]): readonly string[] {
+  const out = new Set<string>();
+  for (const { statements } of policies) {
+    let found = ACCOUNTS_NAMED.get(statements);
+    if (!found) ACCOUNTS_NAMED.set(statements, (found = [...new Set(JSON.stringify(statements).match(/(?<!\d)\d{12}(?!\d)/g) ?? [])]));
+    found.forEach((account) => out.add(account));
+  }
+  return [...out].filter((account) => !FILLS.some((fill) => fill.account === account)).slice(0, 2);
+}
+
 /** Values that stand for a part of an ARN nobody knows yet; two, so that a policy naming one shows. */
 const FILLS = [
   { region: "us-east-1", account: "000000000001", name: "unassigned-name-1" },
@@ -66,7 +79,13 @@ export function decideAt(
   policies: Policies | ((filled: Filled) => Policies),
 ): Decision | undefined {
   const decisions = new Set<Decision>();
-  for (const fill of FILLS) {
+  // An unknown account is also tried as each account the policies name, so an answer
+  // that hangs on a literal account (a root principal, a break-glass ARN) shows.
+  const base = typeof policies === "function" ? policies(FILLS[0]) : policies;
+  const named = address.account
+    ? []
+    : accountsNamed([...base.identity, ...(base.boundaries ?? []), ...(base.resource ? [base.resource] : [])]);
+  for (const fill of [...FILLS, ...named.map((account) => ({ ...FILLS[0], account }))]) {
     const filled = { region: address.region ?? fill.region, account: address.account ?? fill.account, name: address.name ?? fill.name };
     const request = build(filled);
     if (!request) return undefined;

@@ -149,4 +149,23 @@ describe(POLICY, () => {
       },
     ]);
   });
+
+  it("does not state a violation at a first preview when the policy names the account the stack deploys to", async () => {
+    const accountDeny = JSON.stringify({
+      Statement: [{ Effect: "Deny", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: ACTIONS, Resource: "*" }],
+    });
+    const preview = new FixtureStack();
+    vaultWith(preview, "gap-account-root", accountDeny);
+    expect(await check(preview, [POLICY, "preview-verification-gaps"])).toEqual([
+      {
+        policy: "preview-verification-gaps",
+        urn: urn("gap-account-root"),
+        message:
+          "Vault 'gap-account-root': 1 control could not be verified during preview:\n- backup-vault-deletion-denied: VaultPolicy 'gap-account-root-policy' denies backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle, backup:PutBackupVaultAccessPolicy only under a Condition that cannot be evaluated before a request is made.",
+      },
+    ]);
+    const known = new FixtureStack({ mode: "known" });
+    vaultWith(known, "pass-account-root", accountDeny);
+    expect(await check(known, POLICY)).toEqual([]);
+  });
 });

@@ -241,4 +241,29 @@ describe(POLICY, () => {
       },
     ]);
   });
+
+  it("lists a grant that a policy naming the stack's account settles as a gap at a first preview", async () => {
+    const { stack, vault } = stores();
+    stack.add(aws.backup.VaultPolicy, "exempts-app", {
+      backupVaultName: ref(vault, "name"),
+      policy: doc({
+        Effect: "Deny",
+        Principal: "*",
+        Action: "backup:DeleteRecoveryPoint",
+        Resource: "*",
+        Condition: { ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/gap-exempted" } },
+      }),
+    });
+    role(stack, "gap-exempted", {
+      inlinePolicies: [{ name: "x", policy: doc({ Effect: "Allow", Action: "backup:DeleteRecoveryPoint", Resource: "*" }) }],
+    });
+    expect(await check(stack, [POLICY, "preview-verification-gaps"])).toEqual([
+      {
+        policy: "preview-verification-gaps",
+        urn: urn(ROLE, "gap-exempted"),
+        message:
+          "Role 'gap-exempted': 1 control could not be verified during preview:\n- workload-identity-cannot-destroy-backups: it may backup:DeleteRecoveryPoint on Vault 'vault' under a Condition that cannot be evaluated before a request is made.",
+      },
+    ]);
+  });
 });
