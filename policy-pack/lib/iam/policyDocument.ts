@@ -65,6 +65,31 @@ export function conditionNarrowsCaller(statement: Statement): boolean {
   return statement.conditionKeys.some((key) => CALLER_CONDITION_KEYS.has(key));
 }
 
+/**
+ * Keys whose fixed values also make a bucket policy statement non-public for S3 ("The
+ * meaning of public"): a VPC, a VPC endpoint, a KMS key id, besides the caller keys.
+ */
+const NON_PUBLIC_BUCKET_KEYS: ReadonlySet<string> = new Set([
+  ...CALLER_CONDITION_KEYS,
+  "aws:sourcevpc",
+  "aws:sourcevpce",
+  "s3:x-amz-server-side-encryption-aws-kms-key-id",
+]);
+
+/** Whether S3 would not count an Allow to `*` as public: its Condition fixes the caller, network or key. */
+export function conditionMakesBucketStatementNonPublic(statement: Statement): boolean {
+  if (statement.conditionKeys.some((key) => NON_PUBLIC_BUCKET_KEYS.has(key))) return true;
+  // A set of CIDRs (aws:SourceIp), short of the whole internet.
+  const cidrs = Object.entries(statement.condition)
+    .filter(([operator]) => /^(ForAnyValue:)?IpAddress$/i.test(operator))
+    .flatMap(([, entries]) =>
+      Object.entries(entries)
+        .filter(([key]) => key.toLowerCase() === "aws:sourceip")
+        .flatMap(([, values]) => values),
+    );
+  return cidrs.length > 0 && !cidrs.some((cidr) => /^(0\.0\.0\.0|::)\/0$/.test(cidr.trim()));
+}
+
 export type ParsedPolicy =
   | { readonly state: "known"; readonly statements: readonly Statement[] }
   | { readonly state: "absent" }

@@ -1,6 +1,6 @@
 import { backupBucketFields } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
-import { conditionNarrowsCaller, parsePolicyDocument, statementAppliesToAnyone } from "../../lib/iam/policyDocument";
+import { conditionMakesBucketStatementNonPublic, parsePolicyDocument, statementAppliesToAnyone } from "../../lib/iam/policyDocument";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { bucketPolicies, PUBLIC_ACCESS_SETTINGS, publicAccessBlocksOf, publicAccessSettings } from "../../lib/s3/bucketAccess";
 import { backupBuckets } from "../../lib/s3/buckets";
@@ -66,7 +66,8 @@ export const backupBucketPublicAccessBlocked = defineStackPolicy(
           );
         } else if (parsed.state === "known") {
           for (const statement of parsed.statements) {
-            if (statement.effect !== "Allow" || !statementAppliesToAnyone(statement) || conditionNarrowsCaller(statement)) continue;
+            if (statement.effect !== "Allow" || !statementAppliesToAnyone(statement) || conditionMakesBucketStatementNonPublic(statement))
+              continue;
             outcomes.push(
               violated(
                 `${describe(bucket)} has a bucket policy${where} whose statement ${statement.label} allows any principal ("*") without a Condition on who the caller is; name the principals, or add a Condition such as aws:PrincipalAccount or aws:PrincipalOrgID.`,

@@ -132,4 +132,35 @@ describe(POLICY, () => {
       },
     ]);
   });
+
+  it("accepts an Allow to * that a VPC, a VPC endpoint or a set of CIDRs fixes, and rejects one open to the internet", async () => {
+    const stack = new FixtureStack();
+    const bucket = blocked(stack, "fail-network");
+    const allow = (Condition: Record<string, unknown>) => ({
+      Effect: "Allow",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: "*",
+      Condition,
+    });
+    stack.add(aws.s3.BucketPolicy, "fail-network-policy", {
+      bucket: ref(bucket, "id"),
+      policy: JSON.stringify({
+        Statement: [
+          allow({ StringEquals: { "aws:SourceVpce": "vpce-1a2b3c4d" } }),
+          allow({ StringEquals: { "aws:SourceVpc": "vpc-111bbb22" } }),
+          allow({ IpAddress: { "aws:SourceIp": ["192.0.2.0/24", "203.0.113.0/24"] } }),
+          allow({ IpAddress: { "aws:SourceIp": "0.0.0.0/0" } }),
+        ],
+      }),
+    });
+    expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-network"),
+        message:
+          "Bucket 'fail-network' has a bucket policy (set by BucketPolicy 'fail-network-policy') whose statement 4 allows any principal (\"*\") without a Condition on who the caller is; name the principals, or add a Condition such as aws:PrincipalAccount or aws:PrincipalOrgID.",
+      },
+    ]);
+  });
 });
