@@ -16,6 +16,11 @@ export const SUPPORTED_VAULT_EVENTS: ReadonlySet<string> = new Set([
   "RECOVERY_POINT_MODIFIED",
   "S3_BACKUP_OBJECT_FAILED",
   "S3_RESTORE_OBJECT_FAILED",
+  // Added since (continuous backup, backup indexing of June 2025): valid values of BackupVaultEvents, not deprecated.
+  "CONTINUOUS_BACKUP_INTERRUPTED",
+  "RECOVERY_POINT_INDEX_COMPLETED",
+  "RECOVERY_POINT_INDEX_DELETED",
+  "RECOVERY_POINT_INDEXING_FAILED",
 ]);
 
 /** Events the API still accepts but AWS documents as deprecated: they never fire. */

@@ -101,4 +101,18 @@ describe(POLICY, () => {
       },
     ]);
   });
+
+  it("counts the events AWS added since (continuous backup interruption, backup indexing) as live events", async () => {
+    const stack = new FixtureStack();
+    const vault = stack.add(aws.backup.Vault, "pass-indexing-events", {});
+    const indexing = [
+      "CONTINUOUS_BACKUP_INTERRUPTED",
+      "RECOVERY_POINT_INDEX_COMPLETED",
+      "RECOVERY_POINT_INDEX_DELETED",
+      "RECOVERY_POINT_INDEXING_FAILED",
+    ];
+    notify(stack, "indexing-notifications", ref(vault, "name"), [...LIVE, ...indexing]);
+    const config = { [POLICY]: { requiredEvents: [...LIVE, ...indexing] } };
+    expect(await check(stack, [POLICY, GAPS], config)).toEqual([]);
+  });
 });
