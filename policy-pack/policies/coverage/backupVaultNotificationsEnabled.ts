@@ -48,7 +48,8 @@ export const backupVaultNotificationsEnabled = defineStackPolicy(
       const deprecated = new Set<string>();
       let other = 0;
       for (const notification of found.notifications) {
-        const topic = stringField(index.setting(notification, ["snsTopicArn"]));
+        // A required input: an unknown value is set by the program, never left to the provider.
+        const topic = stringField(notification.props.snsTopicArn);
         if (topic.state === "absent" || (topic.state === "known" && topic.value === "")) {
           return violated(
             `VaultNotifications '${notification.name}' of ${who} sets no snsTopicArn; set it to the ARN of an aws.sns.Topic.`,

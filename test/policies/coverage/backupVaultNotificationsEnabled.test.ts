@@ -115,4 +115,15 @@ describe(POLICY, () => {
     const config = { [POLICY]: { requiredEvents: [...LIVE, ...indexing] } };
     expect(await check(stack, [POLICY, GAPS], config)).toEqual([]);
   });
+
+  it("takes a topic ARN unknown during preview for a set one (snsTopicArn is required)", async () => {
+    const stack = new FixtureStack();
+    const vault = stack.add(aws.backup.Vault, "pass-unknown-topic", {});
+    stack.add(aws.backup.VaultNotifications, "unknown-topic-notifications", {
+      backupVaultName: ref(vault, "name"),
+      snsTopicArn: unknown(),
+      backupVaultEvents: LIVE,
+    });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([]);
+  });
 });
