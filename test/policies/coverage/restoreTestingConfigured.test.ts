@@ -81,4 +81,14 @@ describe(POLICY, () => {
       },
     ]);
   });
+
+  it("asks for no restore test of Redshift, which restore testing does not take", async () => {
+    const stack = new FixtureStack();
+    const plan = planWithRule(stack);
+    const warehouse = stack.add(aws.redshift.Cluster, "pass-warehouse", { clusterIdentifier: "wh", nodeType: "ra3.xlplus" });
+    selection(stack, "warehouse", plan, { resources: [ref(warehouse, "arn")] });
+    const testing = restoreTestingPlan(stack);
+    restoreTestingSelection(stack, "ebs_tests", testing, "EBS", plan.role);
+    expect(await check(stack, [POLICY, GAPS])).toEqual([]);
+  });
 });
