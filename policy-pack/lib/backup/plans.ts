@@ -7,7 +7,7 @@
 import { parseArn } from "../arn";
 import type { IndexedResource, StackIndex } from "../stackIndex";
 import { BACKUP_PLAN, BACKUP_VAULT } from "../types";
-import { booleanField, describeType, getPath, isObject, isUnknown, numberField, stringField, type Field, type Value } from "../values";
+import { ABSENT, booleanField, describeType, getPath, isObject, isUnknown, numberField, stringField, type Field, type Value } from "../values";
 
 /** A `lifecycle` block of a rule or of a copy action. */
 export interface Lifecycle {
@@ -52,7 +52,11 @@ function lifecycleOf(block: Value | undefined, path: string): Lifecycle {
   };
 }
 
-function copyActionsOf(value: Value | undefined, rulePath: string): readonly CopyAction[] | "unknown" {
+/**
+ * A copy action without a lifecycle keeps its copies as long as the rule keeps the
+ * source ("AWS Backup applies the lifecycle policy of the source backup").
+ */
+function copyActionsOf(value: Value | undefined, rulePath: string, ruleLifecycle: Value | undefined): readonly CopyAction[] | "unknown" {
   if (isUnknown(value)) return "unknown";
   if (!Array.isArray(value)) return [];
   const out: CopyAction[] = [];
@@ -63,7 +67,7 @@ function copyActionsOf(value: Value | undefined, rulePath: string): readonly Cop
     out.push({
       path,
       destinationVaultArn: action.destinationVaultArn,
-      lifecycle: lifecycleOf(action.lifecycle, `${path}.lifecycle`),
+      lifecycle: lifecycleOf(action.lifecycle ?? ruleLifecycle, `${path}.lifecycle`),
     });
   }
   return out;
@@ -97,7 +101,7 @@ function parseRules(value: Value | undefined): PlanRules {
       scheduleExpressionTimezone: stringField(rule.scheduleExpressionTimezone),
       enableContinuousBackup: booleanField(rule.enableContinuousBackup),
       lifecycle: lifecycleOf(rule.lifecycle, `${path}.lifecycle`),
-      copyActions: copyActionsOf(rule.copyActions, path),
+      copyActions: copyActionsOf(rule.copyActions, path, rule.lifecycle),
     });
   }
   return { state: "known", rules };
@@ -111,8 +115,14 @@ export type Retention =
   | { readonly kind: "forever" }
   | { readonly kind: "days"; readonly days: number; readonly coldStorageAfter?: number };
 
+/** The provider does not send 0, and AWS reads -1 as "not set" (keep indefinitely, no cold storage). */
+function unsetWhenZero(field: Field<number>): Field<number> {
+  return field.state === "known" && (field.value === 0 || field.value === -1) ? ABSENT : field;
+}
+
 export function retentionOf(lifecycle: Lifecycle): Retention {
-  const { deleteAfter, coldStorageAfter } = lifecycle;
+  const deleteAfter = unsetWhenZero(lifecycle.deleteAfter);
+  const coldStorageAfter = unsetWhenZero(lifecycle.coldStorageAfter);
   if (deleteAfter.state === "unknown") return { kind: "unknown", property: `${lifecycle.path}.deleteAfter` };
   if (deleteAfter.state === "invalid") return { kind: "invalid", property: `${lifecycle.path}.deleteAfter`, found: deleteAfter.found };
   if (coldStorageAfter.state === "unknown") return { kind: "unknown", property: `${lifecycle.path}.coldStorageAfter` };

@@ -83,11 +83,17 @@ describe(POLICY, () => {
       },
     ]);
     const strict = new FixtureStack();
+    // A copy action without a lifecycle keeps the rule's: here, none.
     plan(strict, "fail-backup-plan-minimum-retention-no-expiry", {
-      lifecycle: { deleteAfter: 35 },
       copyActions: [{ destinationVaultArn: "arn:aws:backup:us-west-2:111122223333:backup-vault:dr" }],
     });
     expect(await check(strict, POLICY, { [POLICY]: { requireExpiry: true, minRetentionDays: 30 } })).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-backup-plan-minimum-retention-no-expiry"),
+        message:
+          "Plan 'fail-backup-plan-minimum-retention-no-expiry' rules[0] never expires recovery points (no rules[0].lifecycle.deleteAfter) but expiry is required; set rules[0].lifecycle.deleteAfter to a number of days of at least 30.",
+      },
       {
         policy: POLICY,
         urn: urn("fail-backup-plan-minimum-retention-no-expiry"),
@@ -135,6 +141,35 @@ describe(POLICY, () => {
         urn: urn("gap-retention"),
         message:
           "Plan 'gap-retention': 1 control could not be verified during preview:\n- backup-plan-minimum-retention: rules[0].lifecycle.deleteAfter is unknown during preview.",
+      },
+    ]);
+  });
+
+  it("reads 0 and -1 as unset (the provider sends no 0; -1 keeps points indefinitely) and lets a copy without a lifecycle keep the rule's", async () => {
+    const stack = new FixtureStack();
+    const dr = "arn:aws:backup:us-west-2:111122223333:backup-vault:dr";
+    plan(stack, "pass-cold-storage-zero", { lifecycle: { coldStorageAfter: 0, deleteAfter: 35 } });
+    plan(stack, "pass-cold-storage-minus-one", { lifecycle: { coldStorageAfter: -1, deleteAfter: 35 } });
+    plan(stack, "pass-delete-zero", { lifecycle: { coldStorageAfter: 0, deleteAfter: 0 } });
+    plan(stack, "pass-copy-inherits", { lifecycle: { deleteAfter: 35 }, copyActions: [{ destinationVaultArn: dr }] });
+    expect(await check(stack, POLICY)).toEqual([]);
+    const bounded = new FixtureStack();
+    plan(bounded, "fail-backup-plan-minimum-retention-copy-inherits", {
+      lifecycle: { deleteAfter: 40 },
+      copyActions: [{ destinationVaultArn: dr }],
+    });
+    expect(await check(bounded, POLICY, { [POLICY]: { maxRetentionDays: 36 } })).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-backup-plan-minimum-retention-copy-inherits"),
+        message:
+          "Plan 'fail-backup-plan-minimum-retention-copy-inherits' rules[0] keeps recovery points for 40 days, more than the maximum of 36; set rules[0].lifecycle.deleteAfter to 36 or less.",
+      },
+      {
+        policy: POLICY,
+        urn: urn("fail-backup-plan-minimum-retention-copy-inherits"),
+        message:
+          "Plan 'fail-backup-plan-minimum-retention-copy-inherits' rules[0].copyActions[0] keeps copied recovery points for 40 days, more than the maximum of 36; set rules[0].copyActions[0].lifecycle.deleteAfter to 36 or less.",
       },
     ]);
   });
