@@ -29,7 +29,9 @@ function frequencyOf(who: string, rule: PlanRule): RuleFrequency {
   if (schedule.state === "unknown") return unknownAt(property);
   if (schedule.state === "invalid")
     return { kind: "violated", outcome: violated(`${who} sets ${property} to ${schedule.found}; ${EXAMPLE}.`) };
-  const parsed = parseSchedule(schedule.state === "known" ? schedule.value : AWS_DEFAULT_SCHEDULE);
+  // The provider sends neither an empty schedule nor an empty time zone: AWS applies its defaults.
+  const defaulted = schedule.state === "absent" || (schedule.state === "known" && schedule.value === "");
+  const parsed = parseSchedule(defaulted || schedule.state !== "known" ? AWS_DEFAULT_SCHEDULE : schedule.value);
   if (parsed.state === "invalid") {
     return {
       kind: "violated",
@@ -47,7 +49,7 @@ function frequencyOf(who: string, rule: PlanRule): RuleFrequency {
       outcome: violated(`${who} sets ${zoneProperty} to ${timezone.found}; set it to an IANA time zone name such as Etc/UTC.`),
     };
   }
-  const zone = timezone.state === "known" ? timezone.value : AWS_DEFAULT_TIMEZONE;
+  const zone = timezone.state === "known" && timezone.value !== "" ? timezone.value : AWS_DEFAULT_TIMEZONE;
   if (!isTimeZone(zone)) {
     return {
       kind: "violated",
@@ -55,7 +57,7 @@ function frequencyOf(who: string, rule: PlanRule): RuleFrequency {
     };
   }
   try {
-    return { kind: "gap", hours: longestGapHours(parsed.schedule, zone), defaulted: schedule.state === "absent" };
+    return { kind: "gap", hours: longestGapHours(parsed.schedule, zone), defaulted };
   } catch {
     return { kind: "unverifiable", outcome: unverifiable(property, `${property} cannot be evaluated by the schedule parser`) };
   }
@@ -94,6 +96,9 @@ export const backupPlanFrequency = defineResourcePolicy(
       let best: { rule: PlanRule; hours: number; defaulted: boolean } | undefined;
       let continuous = false;
       for (const rule of rules.rules) {
+        // A rule whose continuous flag is unknown may be continuous: its schedule alone cannot fail the plan.
+        const flag = `${rule.path}.enableContinuousBackup`;
+        if (rule.enableContinuousBackup.state === "unknown") pending ??= unverifiable(flag, `${flag} is unknown during preview`);
         const frequency = frequencyOf(who, rule);
         if (frequency.kind === "continuous") continuous = true;
         else if (frequency.kind === "violated") outcomes.push(frequency.outcome);

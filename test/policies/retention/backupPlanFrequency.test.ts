@@ -137,4 +137,20 @@ describe(POLICY, () => {
       },
     ]);
   });
+
+  it("reads an empty schedule or time zone as AWS's default, and an unknown continuous flag as a gap", async () => {
+    const stack = new FixtureStack();
+    plan(stack, "pass-empty-schedule", { schedule: "", scheduleExpressionTimezone: "" });
+    plan(stack, "pass-empty-zone", { schedule: "cron(0 5 ? * * *)", scheduleExpressionTimezone: "" });
+    plan(stack, "gap-continuous", { schedule: "cron(0 5 ? * SUN *)", enableContinuousBackup: unknown<boolean>() });
+    plan(stack, "pass-continuous-unknown-daily", { schedule: "cron(0 5 ? * * *)", enableContinuousBackup: unknown<boolean>() });
+    expect(await check(stack)).toEqual([
+      {
+        policy: "preview-verification-gaps",
+        urn: urn("gap-continuous"),
+        message:
+          "Plan 'gap-continuous': 1 control could not be verified during preview:\n- backup-plan-frequency: rules[0].enableContinuousBackup is unknown during preview.",
+      },
+    ]);
+  });
 });
