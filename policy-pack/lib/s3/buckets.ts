@@ -12,6 +12,7 @@ import {
   type TypeSet,
 } from "../types";
 import {
+  ABSENT,
   booleanField,
   expandPath,
   getPath,
@@ -393,6 +394,17 @@ export function bucketVersioning(index: StackIndex, bucket: IndexedResource): Bu
   const enabled = booleanField(getPath(block, ["enabled"]));
   if (enabled.state === "unknown") return { state: "unknown", source: bucket, property };
   if (enabled.state === "invalid") return { state: "invalid", source: bucket, property, found: enabled.found };
+  // S3 turns versioning on, for good, when a bucket is created with Object Lock.
+  if (!(enabled.state === "known" && enabled.value) && objectLockEnabledAtCreation(index, bucket)) {
+    return {
+      state: "known",
+      source: bucket,
+      property: "objectLockEnabled",
+      status: "Enabled",
+      mfaDelete: ABSENT,
+      mfaDeleteProperty: `${path}.mfaDelete`,
+    };
+  }
   return {
     state: "known",
     source: bucket,
@@ -401,6 +413,14 @@ export function bucketVersioning(index: StackIndex, bucket: IndexedResource): Bu
     mfaDelete: booleanField(getPath(block, ["mfaDelete"])),
     mfaDeleteProperty: `${path}.mfaDelete`,
   };
+}
+
+/** A known `objectLockEnabled: true` or inline `objectLockConfiguration.objectLockEnabled: "Enabled"` on the bucket. */
+function objectLockEnabledAtCreation(index: StackIndex, bucket: IndexedResource): boolean {
+  const flag = booleanField(index.setting(bucket, ["objectLockEnabled"]));
+  if (flag.state === "known" && flag.value) return true;
+  const inline = stringField(getPath(index.setting(bucket, ["objectLockConfiguration"]), ["objectLockEnabled"]));
+  return inline.state === "known" && inline.value === "Enabled";
 }
 
 /** A default retention of Object Lock, where it is set. */

@@ -3,12 +3,20 @@ import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { backupBucketSubjects, bucketLifecycleRules, undecidedBucketOutcome, whereSet, type LifecycleRuleView } from "../../lib/s3/buckets";
 import { describe, type IndexedResource, type StackIndex } from "../../lib/stackIndex";
+import { ABSENT, type Field } from "../../lib/values";
+
+function unsetWhenZero(field: Field<number>): Field<number> {
+  return field.state === "known" && field.value === 0 ? ABSENT : field;
+}
 
 function ruleOutcomes(index: StackIndex, bucket: IndexedResource, rule: LifecycleRuleView, min: number): Outcome[] {
   const who = describe(bucket);
   const at = (property: string) => whereSet(bucket, { source: rule.source, property });
   const found: Outcome[] = [];
-  const { currentDays, currentDate, noncurrentDays } = rule;
+  // The provider sends no 0-day expiration (S3 takes positive days only): 0 expires nothing.
+  const { currentDate } = rule;
+  const currentDays = unsetWhenZero(rule.currentDays);
+  const noncurrentDays = unsetWhenZero(rule.noncurrentDays);
   for (const [field, property] of [
     [currentDays, rule.currentDaysProperty],
     [noncurrentDays, rule.noncurrentDaysProperty],

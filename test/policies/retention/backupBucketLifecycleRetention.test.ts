@@ -99,4 +99,25 @@ describe(POLICY, () => {
       },
     ]);
   });
+
+  it("reads 0 days as no expiration (the provider sends none, S3 takes positive days only)", async () => {
+    const stack = new FixtureStack();
+    const split = stack.add(aws.s3.Bucket, "pass-zero-days", backup);
+    stack.add(aws.s3.BucketLifecycleConfiguration, "pass-zero-days-lifecycle", {
+      bucket: ref(split, "id"),
+      rules: [
+        {
+          id: "markers",
+          status: "Enabled",
+          expiration: { days: 0, expiredObjectDeleteMarker: true },
+          noncurrentVersionExpiration: { noncurrentDays: 0 },
+        },
+      ],
+    });
+    stack.add(aws.s3.Bucket, "pass-zero-days-inline", {
+      ...backup,
+      lifecycleRules: [{ enabled: true, expiration: { days: 0 }, noncurrentVersionExpiration: { days: 0 } }],
+    });
+    expect(await check(stack, POLICY)).toEqual([]);
+  });
 });

@@ -107,4 +107,12 @@ describe(POLICY, () => {
       },
     ]);
   });
+
+  it("credits the versioning S3 turns on for a bucket created with Object Lock", async () => {
+    const stack = new FixtureStack();
+    stack.add(aws.s3.Bucket, "pass-object-lock", { ...backup, objectLockEnabled: true });
+    stack.add(aws.s3.BucketV2, "pass-object-lock-inline-v2", { ...backup, objectLockConfiguration: { objectLockEnabled: "Enabled" } });
+    stack.add(aws.s3.Bucket, "pass-object-lock-inline", { ...backup, objectLockConfiguration: { objectLockEnabled: "Enabled" } });
+    expect(await check(stack, POLICY)).toEqual([]);
+  });
 });
