@@ -26,17 +26,17 @@ export const PRESETS: readonly Preset[] = [
   {
     name: "hipaa",
     purpose:
-      "HIPAA Security Rule: the data backup plan (164.308(a)(7)(ii)(A)), encryption key management (164.312(a)(2)(iv)) and audit controls (164.312(b)) stop a deployment instead of warning.",
+      "HIPAA Security Rule: the data backup plan (164.308(a)(7)(ii)(A)), testing of restores (164.308(a)(7)(ii)(D)), encryption key management (164.312(a)(2)(iv)) and audit controls (164.312(b)) stop a deployment instead of warning.",
   },
   {
     name: "fedramp-moderate",
     purpose:
-      "FedRAMP Moderate (NIST SP 800-53 Rev. 5 moderate baseline): CP-9 daily backups with native retention, SC-12/CP-9(8) keys the stack itself proves (no unlisted external key ARNs), SI-4/AU-6 monitoring, all mandatory.",
+      "FedRAMP Moderate (NIST SP 800-53 Rev. 5 moderate baseline): CP-9 backups with native retention and a selection for every plan, CP-4/CP-9(1) restore testing, SC-12/CP-9(8) keys the stack itself proves (no unlisted external key ARNs), SI-4/AU-6/CA-7 monitoring and audit reports, all mandatory.",
   },
   {
     name: "strict",
     purpose:
-      "Every policy mandatory (preview gaps stay advisory, or every first preview would fail), external keys only when listed in trustedKeyArns, rotation every 90 days and 90-day retention everywhere.",
+      "Every policy mandatory (preview gaps stay advisory, or every first preview would fail), external keys only when listed in trustedKeyArns, rotation every 90 days, 90-day retention of backups, 35 days of native backups, and S3 data buckets in a backup plan too.",
   },
 ];
 
