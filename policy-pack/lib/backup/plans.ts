@@ -7,7 +7,18 @@
 import { parseArn } from "../arn";
 import type { IndexedResource, StackIndex } from "../stackIndex";
 import { BACKUP_PLAN, BACKUP_VAULT } from "../types";
-import { ABSENT, booleanField, describeType, getPath, isObject, isUnknown, numberField, stringField, type Field, type Value } from "../values";
+import {
+  ABSENT,
+  booleanField,
+  describeType,
+  getPath,
+  isObject,
+  isUnknown,
+  numberField,
+  stringField,
+  type Field,
+  type Value,
+} from "../values";
 
 /** A `lifecycle` block of a rule or of a copy action. */
 export interface Lifecycle {
