@@ -144,7 +144,7 @@ describe(POLICY, () => {
     plan(stack, "pass-empty-zone", { schedule: "cron(0 5 ? * * *)", scheduleExpressionTimezone: "" });
     plan(stack, "gap-continuous", { schedule: "cron(0 5 ? * SUN *)", enableContinuousBackup: unknown<boolean>() });
     plan(stack, "pass-continuous-unknown-daily", { schedule: "cron(0 5 ? * * *)", enableContinuousBackup: unknown<boolean>() });
-    expect(await checkArea(stack, "retention")).toEqual([
+    expect(await check(stack, "preview-verification-gaps")).toEqual([
       {
         policy: "preview-verification-gaps",
         urn: urn("gap-continuous"),
