@@ -35,7 +35,7 @@ export const coverage: Generator = (stack, i) => {
   const plan = stack.add(aws.backup.Plan, `plan-${i}`, {
     rules: [{ ruleName: "daily", targetVaultName: `vault-${i}`, schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfter: 35 } }],
   });
-  const role = stack.add(aws.iam.Role, `backup-role-${i}`, {
+  const role = stack.add(aws.iam.Role, `coverage-backup-role-${i}`, {
     assumeRolePolicy: JSON.stringify({
       Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }],
     }),
