@@ -30,6 +30,9 @@ export const PROTECTED_RESOURCE_TYPES: readonly ProtectedResourceType[] = [
   "S3",
 ];
 
+/** The types a restore testing selection accepts: every protected type but Redshift, which restore testing does not take. */
+export const RESTORE_TESTABLE: ReadonlySet<string> = new Set(PROTECTED_RESOURCE_TYPES.filter((type) => type !== "Redshift"));
+
 /** One kind of data store. */
 export interface DataStoreKind {
   /** The type tokens of this kind (every alias). */

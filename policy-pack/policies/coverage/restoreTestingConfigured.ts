@@ -1,22 +1,9 @@
 import { backedUpTypesByPlan, restoreTesting } from "../../lib/backup/coverage";
-import { listTypes } from "../../lib/backup/dataStores";
+import { listTypes, RESTORE_TESTABLE } from "../../lib/backup/dataStores";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe } from "../../lib/stackIndex";
 import { BACKUP_PLAN } from "../../lib/types";
-
-const RESTORE_TESTABLE: ReadonlySet<string> = new Set([
-  "Aurora",
-  "DocumentDB",
-  "DynamoDB",
-  "EBS",
-  "EC2",
-  "EFS",
-  "FSx",
-  "Neptune",
-  "RDS",
-  "S3",
-]);
 
 export const restoreTestingConfigured = defineStackPolicy(
   {
