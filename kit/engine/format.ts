@@ -27,12 +27,20 @@ export function orderDiagnostics<T extends Diagnostic>(diagnostics: readonly T[]
 /**
  * Renders a result as `pulumi preview` prints its policy section: one block per pack
  * with ❌ when a mandatory policy failed, ⚠️ for advisory-only findings, ✅ otherwise,
- * then each violation's level, policy, resource, description and message.
+ * then how many resources each policy remediated, then each violation's level, policy,
+ * resource, description and message.
  */
 export function formatResult(result: AnalysisResult, source: string): string {
   const { diagnostics } = result;
   const mark = result.failed ? "❌" : diagnostics.length > 0 ? "⚠️" : "✅";
   const lines = ["Policies:", `    ${mark} ${result.pack.name}@v${result.pack.version} (local: ${source})`];
+  // Remediations come first, as the CLI prints them without --show-policy-remediations: one line per policy.
+  const remediated = new Map<string, number>();
+  for (const { policy } of result.remediations) remediated.set(policy, (remediated.get(policy) ?? 0) + 1);
+  for (const policy of [...remediated.keys()].sort()) {
+    const count = remediated.get(policy) ?? 0;
+    lines.push(`        - [remediate]  ${policy}  (${count} resource${count === 1 ? "" : "s"})`);
+  }
   const sorted = orderDiagnostics(diagnostics);
   for (const d of sorted) {
     lines.push(`        - [${d.enforcementLevel}]  ${d.policy}  ${resourceLabel(d.urn)}`);

@@ -1,4 +1,4 @@
-import type { EngineResource, EngineView, JsonObject } from "../view";
+import type { EngineResource, EngineView, Json, JsonObject } from "../view";
 import { providerUrn } from "../view";
 import { PackProcess, type AnalyzerInfo, type EnforcementLevel, type Severity, type WireDiagnostic } from "./analyzer";
 import { reconcileConfig } from "./config";
@@ -15,9 +15,21 @@ export interface Diagnostic {
   readonly description: string;
 }
 
+/** One top-level input a remediation changed: its value before and after (absent: `undefined`), secrets wrapped. */
+export interface PropertyChange {
+  readonly before?: Json;
+  readonly after?: Json;
+}
+
+/**
+ * A remediation the pack returned, as the engine's remediation event carries it: the
+ * policy, the resource, and the diff of its inputs (the CLI shows this diff with
+ * `--show-policy-remediations`; an empty diff shows nothing, but the event still counts).
+ */
 export interface AppliedRemediation {
   readonly policy: string;
   readonly urn: string;
+  readonly properties: Readonly<Record<string, PropertyChange>>;
 }
 
 export interface AnalysisResult {
@@ -54,6 +66,48 @@ function toDiagnostic(wire: WireDiagnostic, urn: string): Diagnostic {
     severity: wire.severity,
     description: wire.description,
   };
+}
+
+/** JSON with object keys sorted, to compare values that crossed a protobuf Struct (which keeps no key order). */
+function canonical(value: Json | undefined): string {
+  if (value === undefined) return "undefined";
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The top-level properties whose values differ between two input bags. */
+export function diffInputs(before: JsonObject, after: JsonObject): Record<string, PropertyChange> {
+  const changes: Record<string, PropertyChange> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (canonical(before[key]) === canonical(after[key])) continue;
+    changes[key] = {
+      ...(before[key] !== undefined && { before: before[key] }),
+      ...(after[key] !== undefined && { after: after[key] }),
+    };
+  }
+  return changes;
+}
+
+/**
+ * The outputs AnalyzeStack sees for a remediated resource. The engine hands the
+ * remediated inputs to the provider, whose outputs then carry the new values; every
+ * property the remediations left alone keeps the outputs it had (a value AWS computes
+ * stays unknown in preview). A removed input is no longer in the outputs.
+ */
+function remediatedOutputs(resource: EngineResource, inputs: JsonObject): JsonObject {
+  const outputs: JsonObject = { ...resource.outputs };
+  for (const key of Object.keys(diffInputs(resource.inputs, inputs))) {
+    const value = inputs[key];
+    if (value === undefined) delete outputs[key];
+    else outputs[key] = value;
+  }
+  return outputs;
 }
 
 /**
@@ -102,12 +156,13 @@ export async function analyzeView(pack: PackProcess, view: EngineView, options: 
         });
       }
       if (remediation.properties) {
+        // Each remediation sees the previous one's result (the pack chains them), and the CLI diffs each against it.
+        remediations.push({ policy: remediation.policyName, urn: resource.urn, properties: diffInputs(inputs, remediation.properties) });
         inputs = remediation.properties;
-        remediations.push({ policy: remediation.policyName, urn: resource.urn });
       }
     }
     for (const wire of await pack.analyze(resource, inputs, provider)) diagnostics.push(toDiagnostic(wire, resource.urn));
-    analyzed.push(inputs === resource.inputs ? resource : { ...resource, inputs, outputs: { ...resource.outputs, ...inputs } });
+    analyzed.push(inputs === resource.inputs ? resource : { ...resource, inputs, outputs: remediatedOutputs(resource, inputs) });
   }
   for (const wire of await pack.analyzeStack(analyzed, providerOf)) {
     diagnostics.push(toDiagnostic(wire, byUrn.has(wire.urn) ? wire.urn : rootUrn));

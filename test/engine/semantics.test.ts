@@ -33,7 +33,9 @@ function bucketStack() {
 describe("enforcement semantics of the engine emulator", () => {
   it("remediates, turns unknown reads advisory, applies initialConfig and config, skips disabled, fails on mandatory", async () => {
     const result = await analyzeView(pack, bucketStack(), { policyPackConfig: { "disabled-by-config": "disabled" } });
-    expect(result.remediations).toEqual([{ policy: "remediate-tags", urn: BUCKET_URN }]);
+    expect(result.remediations).toEqual([
+      { policy: "remediate-tags", urn: BUCKET_URN, properties: { tags: { before: { team: "a" }, after: { remediated: "yes" } } } },
+    ]);
     expect(result.diagnostics.map(({ policy, urn, enforcementLevel, message }) => ({ policy, urn, enforcementLevel, message }))).toEqual([
       {
         policy: "remediate-v2",
@@ -64,6 +66,7 @@ describe("enforcement semantics of the engine emulator", () => {
       [
         "Policies:",
         "    ⚠️ semantics@v1.2.3 (local: semantics)",
+        "        - [remediate]  remediate-tags  (1 resource)",
         "        - [advisory]  always-mandatory  (aws:s3/bucket:Bucket: bucket)",
         "          Every stack must fail this.",
         "          limit is 5",
