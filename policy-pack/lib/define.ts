@@ -11,6 +11,7 @@ import { ConfigError, configSchema, exemptionsField, parseConfig, type ConfigFie
 import { exemptionStatus } from "./exemptions";
 import { ledger, type Gap } from "./ledger";
 import type { Outcome } from "./outcome";
+import { applyFixes, type RemediationNote, type Remedy } from "./remediation";
 import { indexResource, StackIndex, type IndexedResource } from "./stackIndex";
 import type { TypeSet } from "./types";
 
@@ -32,6 +33,12 @@ export interface PolicyMetadata<C> {
   /** Other frameworks' references, e.g. "HIPAA 164.312(a)(2)(iv)". */
   readonly references?: readonly string[];
   readonly remediationSteps: string;
+  /**
+   * What enforcement level `remediate` fixes automatically (`fixes`, when the rule has a
+   * `remediate`), or why the policy fixes nothing itself (`notFixed`). Appended to
+   * `remediationSteps` and rendered in the README.
+   */
+  readonly remediation: RemediationNote;
   /** AWS documentation of the behaviour the policy enforces. */
   readonly url: string;
   readonly config: ConfigFields<C>;
@@ -55,6 +62,11 @@ export interface StackRule<C> {
    * resource to the stack check. A resource judged here is skipped by the stack check.
    */
   readonly inputs?: ResourceRule<C>;
+  /**
+   * The fixes enforcement level `remediate` applies to one resource's inputs in
+   * Remediate, before Analyze and AnalyzeStack see them (see `lib/remediation`).
+   */
+  readonly remediate?: Remedy<C>;
   /** The resources the control applies to. */
   subjects(context: StackRuleContext<C>): Iterable<IndexedResource>;
   /** The control's outcome(s) on one of them; `undefined` when it does not apply after all. */
@@ -74,6 +86,13 @@ export function defaultEnforcement(severity: Severity): EnforcementLevel {
 
 type WithExemptions<C> = C & { readonly exemptions: readonly Exemption[] };
 
+/** The sentence `remediationSteps` ends with, saying what `remediate` does for this policy. */
+export function remediationSentence(note: RemediationNote): string {
+  return "fixes" in note
+    ? `Under enforcement level remediate the pack fixes this itself: ${note.fixes}`
+    : `Enforcement level remediate fixes nothing here automatically (it acts as mandatory): ${note.notFixed}`;
+}
+
 function metadataFields<C>(meta: PolicyMetadata<C>) {
   const fields = { ...meta.config, exemptions: exemptionsField } as ConfigFields<WithExemptions<C>>;
   return {
@@ -90,10 +109,11 @@ function metadataFields<C>(meta: PolicyMetadata<C>) {
         specification: meta.specification,
       },
       tags: [`area:${meta.area}`, ...(meta.references ?? [])],
-      remediationSteps: meta.remediationSteps,
+      remediationSteps: `${meta.remediationSteps} ${remediationSentence(meta.remediation)}`,
       url: meta.url,
       configSchema: configSchema(fields),
     },
+    remediation: meta.remediation,
   };
 }
 
@@ -165,14 +185,44 @@ function checkInputs<C>(
   return { outcomes, gaps };
 }
 
+/**
+ * Runs a remedy in Remediate (only at enforcement level `remediate`: @pulumi/policy
+ * calls no other). An invalid configuration, an exempt resource, or anything the remedy
+ * cannot read leaves the inputs as they are: the Analyze and AnalyzeStack that follow
+ * report what remains, and a remediation must never fail the preview.
+ */
+function remediate<C>(
+  name: string,
+  fields: ConfigFields<WithExemptions<C>>,
+  remedy: Remedy<C>,
+  args: ResourceValidationArgs,
+): Record<string, unknown> | undefined {
+  if (!remedy.resourceTypes.has(args.type)) return undefined;
+  try {
+    const raw: unknown = args.getConfig();
+    const config = parseConfig(name, fields, typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {});
+    const resource = indexResource(args);
+    if (exemptionStatus(config.exemptions, resource, new Date()).state === "exempt") return undefined;
+    const fixes = remedy.fixes(resource, { config });
+    return fixes.length > 0 ? applyFixes(args.props, fixes) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A policy of this pack, with the metadata the docs are rendered from. */
 export type BackupStackPolicy = StackValidationPolicy &
-  Partial<Pick<ResourceValidationPolicy, "validateResource">> & {
+  Partial<Pick<ResourceValidationPolicy, "validateResource" | "remediateResource">> & {
     readonly area: Area;
+    readonly remediation: RemediationNote;
     /** Types whose inputs the policy also checks in Analyze (see `StackRule.inputs`). */
     readonly inputTypes?: TypeSet;
   };
-export type BackupResourcePolicy = ResourceValidationPolicy & { readonly area: Area; readonly resourceTypes: TypeSet };
+export type BackupResourcePolicy = ResourceValidationPolicy & {
+  readonly area: Area;
+  readonly resourceTypes: TypeSet;
+  readonly remediation: RemediationNote;
+};
 export type BackupPolicy = BackupStackPolicy | BackupResourcePolicy;
 
 /** The index of the last analysis, with what identifies its stack. */
@@ -207,11 +257,19 @@ function stackIndexFor(args: StackValidationArgs): StackIndex {
  * the resource they concern and hands unverifiable outcomes to the gap ledger.
  */
 export function defineStackPolicy<C>(meta: PolicyMetadata<C>, rule: StackRule<C>): BackupStackPolicy {
-  const { fields, policy } = metadataFields(meta);
+  const { fields, policy, remediation } = metadataFields(meta);
+  if ("fixes" in remediation !== (rule.remediate !== undefined)) {
+    throw new Error(
+      `${meta.name}: metadata says ${"fixes" in remediation ? "it fixes" : "it does not fix"}, but the rule ${rule.remediate ? "has" : "has no"} remediate`,
+    );
+  }
   const inputs = rule.inputs;
+  const remedy = rule.remediate;
   return {
     ...policy,
     area: meta.area,
+    remediation,
+    ...(remedy && { remediateResource: (args: ResourceValidationArgs) => remediate(meta.name, fields, remedy, args) }),
     ...(inputs && {
       inputTypes: inputs.resourceTypes,
       validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
@@ -261,10 +319,12 @@ export function defineStackPolicy<C>(meta: PolicyMetadata<C>, rule: StackRule<C>
  * resource changes, so a mandatory violation stops it in `pulumi up`.
  */
 export function defineResourcePolicy<C>(meta: PolicyMetadata<C>, rule: ResourceRule<C>): BackupResourcePolicy {
-  const { fields, policy } = metadataFields(meta);
+  const { fields, policy, remediation } = metadataFields(meta);
+  if ("fixes" in remediation) throw new Error(`${meta.name}: metadata says it fixes, but resource rules have no remediate`);
   return {
     ...policy,
     area: meta.area,
+    remediation,
     resourceTypes: rule.resourceTypes,
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
       ledger.recordInputs(args.stackTags, args.urn, args.props);

@@ -16,7 +16,8 @@ function configCell(policy: BackupPolicy): string {
 export function renderPolicyTable(policies: readonly BackupPolicy[]): string {
   const rows = policies.map((policy) => {
     const severity = policy.severity ?? "low";
-    const kind = "validateStack" in policy ? ("validateResource" in policy ? "resource inputs, then stack" : "stack") : "resource";
+    const checks = "validateStack" in policy ? ("validateResource" in policy ? "resource inputs, then stack" : "stack") : "resource";
+    const kind = "remediateResource" in policy ? `${checks}; remediates inputs` : checks;
     const references = (policy.tags ?? []).filter((tag) => !tag.startsWith("area:"));
     return [
       `\`${policy.name}\``,
@@ -35,6 +36,23 @@ export function renderPolicyTable(policies: readonly BackupPolicy[]): string {
   ].join("\n");
 }
 
+/**
+ * What enforcement level `remediate` does for each policy, rendered from the policies'
+ * own `remediation` metadata: what it fixes, or why it does not fix anything.
+ */
+export function renderRemediationTable(policies: readonly BackupPolicy[]): string {
+  const rows = policies.map((policy) => {
+    const note = policy.remediation;
+    const [fixed, text] = "fixes" in note ? ["yes", note.fixes] : ["no", note.notFixed];
+    return [`\`${policy.name}\``, fixed, cell(text.charAt(0).toUpperCase() + text.slice(1))];
+  });
+  return [
+    "| policy | fixed under `remediate` | what is fixed, or why not |",
+    "|---|---|---|",
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ].join("\n");
+}
+
 /** The pack's readme, shown by Pulumi Cloud next to the pack. */
 export function renderPackReadme(policies: readonly BackupPolicy[]): string {
   return [
@@ -44,6 +62,10 @@ export function renderPackReadme(policies: readonly BackupPolicy[]): string {
     "Every policy also takes `exemptions: [{resource, reason, expires?}]`.",
     "",
     renderPolicyTable(policies),
+    "",
+    "Under enforcement level `remediate`:",
+    "",
+    renderRemediationTable(policies),
     "",
   ].join("\n");
 }

@@ -47,13 +47,24 @@ export function isObject(value: Value | undefined): value is { [key: string]: Va
 // key is its documented escape hatch to the raw target.
 const PROXY_TARGET_KEY = "__getSpecialProxyTarget";
 
-function unwrapProxy(raw: object): object {
-  try {
-    const target: unknown = (raw as Record<string, unknown>)[PROXY_TARGET_KEY];
-    return typeof target === "object" && target !== null ? target : raw;
-  } catch {
-    return raw;
+/**
+ * The raw object behind @pulumi/policy's proxies. Remediate's props are proxied twice
+ * (unknown-checking over secrets-preserving, which hands out plain values): only the
+ * innermost target still holds the `Secret`s, so every layer is unwrapped.
+ */
+export function unwrapProxy(raw: object): object {
+  let current = raw;
+  for (let depth = 0; depth < 4; depth++) {
+    let target: unknown;
+    try {
+      target = (current as Record<string, unknown>)[PROXY_TARGET_KEY];
+    } catch {
+      return current;
+    }
+    if (typeof target !== "object" || target === null || target === current) return current;
+    current = target;
   }
+  return current;
 }
 
 /**

@@ -21,6 +21,7 @@ const metadata = {
   nist: ["CP-9"],
   specification: "Test.",
   remediationSteps: "Name the vault.",
+  remediation: { notFixed: "a test policy." },
   url: "https://example.com",
   config: { maxLength: integerField("Longest name.", 10, 1, 50) },
 };

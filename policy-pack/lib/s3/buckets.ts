@@ -63,8 +63,13 @@ function parseDefaultTags(value: Value | undefined): EffectiveTags {
 }
 
 export function effectiveTags(index: StackIndex, resource: IndexedResource): EffectiveTags {
+  return overDefaultTags(resource, index.setting(resource, ["tags"]));
+}
+
+/** The resource's own `tags` value over its provider's `defaultTags`. */
+function overDefaultTags(resource: IndexedResource, ownValue: Value | undefined): EffectiveTags {
   const defaults = providerDefaultTags(resource);
-  const own = stringMapField(index.setting(resource, ["tags"]));
+  const own = stringMapField(ownValue);
   if (own.state === "unknown") return { tags: defaults.tags, unknownKeys: ["*"] };
   const ownTags = own.state === "known" ? own.value : { known: {}, unknownKeys: [] };
   return {
@@ -77,10 +82,23 @@ export type BackupBucketClass = "backup" | "not-backup" | "undecidable";
 
 /** Decides whether a bucket is a backup bucket by its tags (case-insensitive) or logical name. */
 export function classifyBucket(index: StackIndex, bucket: IndexedResource, config: BackupBucketConfig): BackupBucketClass {
+  return classifyByNameAndTags(bucket, () => effectiveTags(index, bucket), config);
+}
+
+/**
+ * The same decision from the bucket alone (its inputs in Remediate, before any other
+ * resource is known): its logical name, its own `tags` and its provider's `defaultTags`.
+ * A bucket that is a backup bucket only as another's replication destination is not one here.
+ */
+export function classifyBucketAlone(bucket: IndexedResource, config: BackupBucketConfig): BackupBucketClass {
+  return classifyByNameAndTags(bucket, () => overDefaultTags(bucket, getPath(bucket.props, ["tags"])), config);
+}
+
+function classifyByNameAndTags(bucket: IndexedResource, tagsOf: () => EffectiveTags, config: BackupBucketConfig): BackupBucketClass {
   if (config.backupBucketNamePatterns.some((pattern) => globMatches(pattern, bucket.name))) return "backup";
   const wanted = new Set(Object.entries(config.backupBucketTags).map(([k, v]) => `${k.toLowerCase()}=${v.toLowerCase()}`));
   if (wanted.size === 0) return "not-backup";
-  const { tags, unknownKeys } = effectiveTags(index, bucket);
+  const { tags, unknownKeys } = tagsOf();
   if (Object.entries(tags).some(([k, v]) => wanted.has(`${k.toLowerCase()}=${v.toLowerCase()}`))) return "backup";
   const unknown = new Set(unknownKeys.map((key) => key.toLowerCase()));
   const wantedKeys = Object.keys(config.backupBucketTags).map((key) => key.toLowerCase());
@@ -362,6 +380,11 @@ function stringOrBoolean(value: Value | undefined): Field<string | boolean> {
   return flag.state === "invalid" ? stringField(value) : flag;
 }
 
+/** Where a bucket's inline versioning block sits: `versioning` (Bucket) or `versionings[0]` (BucketV2). */
+export function inlineVersioningPath(bucket: IndexedResource): readonly [string, ...(string | number)[]] {
+  return bucket.type === "aws:s3/bucketV2:BucketV2" ? ["versionings", 0] : ["versioning"];
+}
+
 /**
  * A bucket's versioning: a split `BucketVersioning`/`BucketVersioningV2` replaces the
  * inline `versioning` (Bucket) or `versionings[0]` (BucketV2) block; with none, a
@@ -385,9 +408,9 @@ export function bucketVersioning(index: StackIndex, bucket: IndexedResource): Bu
       mfaDeleteProperty: "versioningConfiguration.mfaDelete",
     };
   }
-  const inline = bucket.type === "aws:s3/bucketV2:BucketV2" ? ["versionings", 0] : ["versioning"];
-  const top = inline[0] as string;
-  const block = index.setting(bucket, inline as [string, ...(string | number)[]]);
+  const inline = inlineVersioningPath(bucket);
+  const top = inline[0];
+  const block = index.setting(bucket, inline);
   const path = inline.length === 2 ? `${top}[0]` : top;
   const property = `${path}.enabled`;
   if (isUnknown(block)) return { state: "unknown", source: bucket, property };
@@ -417,9 +440,18 @@ export function bucketVersioning(index: StackIndex, bucket: IndexedResource): Bu
 
 /** A known `objectLockEnabled: true` or inline `objectLockConfiguration.objectLockEnabled: "Enabled"` on the bucket. */
 function objectLockEnabledAtCreation(index: StackIndex, bucket: IndexedResource): boolean {
-  const flag = booleanField(index.setting(bucket, ["objectLockEnabled"]));
+  return objectLockEnabledIn(index.setting(bucket, ["objectLockEnabled"]), index.setting(bucket, ["objectLockConfiguration"]));
+}
+
+/** The same, from the bucket's inputs alone (Remediate). */
+export function objectLockEnabledOnInputs(bucket: IndexedResource): boolean {
+  return objectLockEnabledIn(getPath(bucket.props, ["objectLockEnabled"]), getPath(bucket.props, ["objectLockConfiguration"]));
+}
+
+function objectLockEnabledIn(flagValue: Value | undefined, configuration: Value | undefined): boolean {
+  const flag = booleanField(flagValue);
   if (flag.state === "known" && flag.value) return true;
-  const inline = stringField(getPath(index.setting(bucket, ["objectLockConfiguration"]), ["objectLockEnabled"]));
+  const inline = stringField(getPath(configuration, ["objectLockEnabled"]));
   return inline.state === "known" && inline.value === "Enabled";
 }
 

@@ -29,6 +29,7 @@ export const backupAuditReportingConfigured = defineStackPolicy(
     specification: "Controls are monitored continuously and audit records of backup activity are reviewed and reported (CA-7, AU-6).",
     remediationSteps:
       "Add an aws.backup.Framework with controls (for example BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN, BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK, BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK) and an aws.backup.ReportPlan whose reportDeliveryChannel names an S3 bucket and whose reportSetting chooses a report template (BACKUP_JOB_REPORT, CONTROL_COMPLIANCE_REPORT, …).",
+    remediation: { notFixed: "a framework and a report plan are new resources, and where reports go is the customer's choice." },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/aws-backup-audit-manager.html",
     config: {},
   },

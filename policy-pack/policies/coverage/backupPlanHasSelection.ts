@@ -38,6 +38,7 @@ export const backupPlanHasSelection = defineStackPolicy(
     specification: "What the backup plan protects is defined, so that the backups the organization relies on exist (CP-9).",
     remediationSteps:
       "Add an aws.backup.Selection with planId set to the plan's id, an iamRoleArn, and resources (ARNs or wildcards) or selectionTags. Remove from resources anything AWS Backup cannot protect, such as Secrets Manager secrets or IAM roles: such entries back nothing up.",
+    remediation: { notFixed: "a selection is a new resource, and what it selects is the customer's decision." },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html",
     config: {},
   },

@@ -20,6 +20,7 @@ export const backupVaultNotificationsEnabled = defineStackPolicy(
     specification: "The system is monitored and events that indicate failures are reported to the people who act on them (SI-4, AU-6).",
     remediationSteps:
       "Add an aws.backup.VaultNotifications with backupVaultName set to the vault's name, snsTopicArn set to an aws.sns.Topic, and backupVaultEvents including BACKUP_JOB_COMPLETED (a failed backup arrives as a completed job with state FAILED), COPY_JOB_FAILED and RESTORE_JOB_COMPLETED. Deprecated events such as BACKUP_JOB_FAILED are accepted by the API but never fire.",
+    remediation: { notFixed: "notifications need an SNS topic and an aws.backup.VaultNotifications, new resources." },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-notifications.html",
     config: {
       requiredEvents: stringListField("Vault events every vault must send to SNS (events AWS still emits).", [

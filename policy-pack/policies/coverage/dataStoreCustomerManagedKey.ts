@@ -29,6 +29,10 @@ export const dataStoreCustomerManagedKey = defineStackPolicy(
     references: ["HIPAA 164.312(a)(2)(iv)", "FTC Safeguards 16 CFR 314.4(c)(3)"],
     remediationSteps:
       "Turn on storage encryption (storageEncrypted: true; encrypted: true for an aws.ebs.Volume) and set kmsKeyId (kmsKeyArn on an aws.neptune.Cluster) to the ARN of a customer-managed aws.kms.Key. AWS Backup copies RDS, Aurora, EBS, DocumentDB and Neptune snapshots under the source's key, so a customer-managed vault key does not cover them; changing the key of an existing database means restoring a re-encrypted snapshot copy.",
+    remediation: {
+      notFixed:
+        "a data store's key cannot change in place (RDS, EBS, DocumentDB and Neptune need a new encrypted copy), and the key is the customer's choice.",
+    },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html",
     config: keyCustodyFields,
   },

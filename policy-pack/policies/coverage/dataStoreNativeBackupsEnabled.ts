@@ -109,6 +109,10 @@ export const dataStoreNativeBackupsEnabled = defineResourcePolicy(
       "System-level information is backed up at a defined frequency and the system can be recovered to a known state after a disruption (CP-9, CP-10).",
     remediationSteps:
       "On aws.rds.Instance and aws.rds.Cluster set backupRetentionPeriod to at least the minimum (AWS keeps 1 day by default) and deleteAutomatedBackups: false (or keep the final snapshot: skipFinalSnapshot: false with a finalSnapshotIdentifier). On aws.dynamodb.Table set pointInTimeRecovery: { enabled: true } with a recoveryPeriodInDays of at least the minimum (35 by default).",
+    remediation: {
+      notFixed:
+        "turning automated RDS backups on restarts the instance, longer retention and point-in-time recovery add cost, and a final snapshot changes how a database is deleted: the owner decides when.",
+    },
     url: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html",
     config: {
       minRetentionDays: integerField("Fewest days of automated RDS backups and DynamoDB point-in-time recovery to keep.", 7, 1, 35),

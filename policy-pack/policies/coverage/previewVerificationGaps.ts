@@ -14,6 +14,7 @@ export const previewVerificationGaps = defineStackPolicy(
     specification: "The organization monitors its controls continuously and knows which ones it has not verified (CA-7).",
     remediationSteps:
       "Nothing is wrong yet: run the pack again when the values are known (pulumi up applies the same policies, and `backup-guardrails audit` checks a stack export), or make the relationship visible at preview by passing the resource's output (key.arn, role.arn) instead of a computed string.",
+    remediation: { notFixed: "it lists values unknown at preview; there is nothing to change." },
     url: "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/",
     config: {},
   },

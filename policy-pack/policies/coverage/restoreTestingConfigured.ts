@@ -18,6 +18,9 @@ export const restoreTestingConfigured = defineStackPolicy(
     references: ["HIPAA 164.308(a)(7)(ii)(D)"],
     remediationSteps:
       "Add an aws.backup.RestoreTestingPlan (scheduleExpression and recoveryPointSelection) and, for each resource type the plan backs up, an aws.backup.RestoreTestingSelection with restoreTestingPlanName set to the testing plan's name, protectedResourceType (RDS, Aurora, DynamoDB, EBS, EC2, EFS, FSx, DocumentDB, Neptune, S3) and protectedResourceArns or protectedResourceConditions. AWS Backup does not test restores by itself.",
+    remediation: {
+      notFixed: "a restore testing plan and its selections are new resources, and restore tests create (and bill) restored resources.",
+    },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing.html",
     config: {},
   },

@@ -72,6 +72,10 @@ export const backupBucketCustomerManagedKey = defineStackPolicy(
     references: ["HIPAA 164.312(a)(2)(iv)", "FTC Safeguards 16 CFR 314.4(c)(3)"],
     remediationSteps:
       'Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with applyServerSideEncryptionByDefault { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn } where key is a customer-managed aws.kms.Key, and bucketKeyEnabled: true to keep KMS request costs down.',
+    remediation: {
+      notFixed:
+        "which key encrypts the bucket is the customer's choice (its key policy must let the bucket's writers use it), and default encryption is usually a separate BucketServerSideEncryptionConfiguration that Remediate sees without its bucket.",
+    },
     url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
     config: { ...keyCustodyFields, ...backupBucketFields },
   },

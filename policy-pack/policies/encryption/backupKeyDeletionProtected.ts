@@ -8,6 +8,7 @@ import {
 } from "../../lib/kms/backupKeys";
 import { backupBucketFields, integerField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
+import { deletionWindowFixes } from "../../lib/kms/remediation";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe } from "../../lib/stackIndex";
 import { keyPoliciesOf } from "../../lib/kms/keys";
@@ -31,6 +32,10 @@ export const backupKeyDeletionProtected = defineStackPolicy(
       "Keys protecting backups remain available for recovery: their destruction is delayed and reversible, and their policies cannot lock the organization out (SC-12, CP-9).",
     remediationSteps:
       "On the aws.kms.Key (or ReplicaKey, ExternalKey, ReplicaExternalKey) set deletionWindowInDays to at least the configured minimum (30 is the AWS maximum and default), leave isEnabled/enabled true, remove bypassPolicyLockoutSafetyCheck from the key and from any aws.kms.KeyPolicy, and import key material without validTo.",
+    remediation: {
+      fixes:
+        "on every aws.kms.Key, ReplicaKey, ExternalKey and ReplicaExternalKey, a deletionWindowInDays shorter than minDeletionWindowDays is raised to it. Remediate sees a key before the stores that use it, so every key is fixed, backup key or not: a longer window only delays a deletion someone schedules, and it changes in place. A secret, unknown or malformed window is never replaced. A disabled key, bypassPolicyLockoutSafetyCheck and expiring imported material are left to the key's owner: re-enabling a key someone disabled, or changing how its policy or material is applied, is their decision.",
+    },
     url: "https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html",
     config: {
       minDeletionWindowDays: integerField("Shortest acceptable deletion waiting period, in days.", 30, 7, 30),
@@ -38,6 +43,7 @@ export const backupKeyDeletionProtected = defineStackPolicy(
     },
   },
   {
+    remediate: { resourceTypes: KMS_CUSTOMER_KEY, fixes: (key, { config }) => deletionWindowFixes(key, config.minDeletionWindowDays) },
     subjects: ({ index, config }) => [...keySubjects(index, config, true), ...storesWithUncheckedKeys(index, config)],
     check(key, { index, config }) {
       if (!KMS_CUSTOMER_KEY.has(key.type)) return uncheckedKeyOutcomes(index, config, key, "deletion window, key state and lockout check");

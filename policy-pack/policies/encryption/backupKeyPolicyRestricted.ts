@@ -154,6 +154,10 @@ export const backupKeyPolicyRestricted = defineStackPolicy(
       "Only designated key administrators can destroy or re-permission the keys that protect backups (least privilege, AC-6; key management, SC-12).",
     remediationSteps:
       'Write the key policy with named principals only; keep kms:ScheduleKeyDeletion, kms:DisableKey and kms:PutKeyPolicy (and kms:DeleteImportedKeyMaterial on keys with imported material) for the key administrators (list their ARNs in keyAdministratorArns), and add a Condition (kms:CallerAccount, aws:PrincipalOrgID, kms:ViaService) to any statement with Principal "*".',
+    remediation: {
+      notFixed:
+        "who may use and administer a key is the organization's decision, and a rewritten key policy could lock its administrators out.",
+    },
     url: "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
     config: {
       keyAdministratorArns: stringListField(

@@ -8,6 +8,7 @@ import {
 } from "../../lib/kms/backupKeys";
 import { backupBucketFields, integerField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
+import { keyRotationFixes } from "../../lib/kms/remediation";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { KMS_CUSTOMER_KEY, KMS_KEY, KMS_REPLICA_KEY } from "../../lib/types";
 import { booleanField, numberField, shown, stringField } from "../../lib/values";
@@ -27,6 +28,10 @@ export const backupKeyRotationEnabled = defineStackPolicy(
     references: ["HIPAA 164.312(a)(2)(iv)"],
     remediationSteps:
       "Set enableKeyRotation: true on the aws.kms.Key, and rotationPeriodInDays to at most the configured maximum (AWS accepts 90 to 2560; the default is 365). Asymmetric, HMAC and imported-material keys cannot rotate automatically and are not checked; replica keys follow their primary.",
+    remediation: {
+      fixes:
+        "on every aws.kms.Key whose own inputs show a symmetric encryption key in AWS KMS's own key store, enableKeyRotation is set to true, and a rotationPeriodInDays longer than maxRotationDays (unset counts as AWS's 365) is set to maxRotationDays. Remediate sees a key before the stores that use it, so every such key is fixed, backup key or not: rotation is harmless for any key (AWS keeps the earlier key material) and changes in place. A secret, unknown or malformed value is never replaced; replica keys follow their primary.",
+    },
     url: "https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html",
     config: {
       maxRotationDays: integerField("Longest acceptable automatic rotation period, in days.", 365, 90, 2560),
@@ -34,6 +39,7 @@ export const backupKeyRotationEnabled = defineStackPolicy(
     },
   },
   {
+    remediate: { resourceTypes: KMS_KEY, fixes: (key, { config }) => keyRotationFixes(key, config.maxRotationDays) },
     subjects: ({ index, config }) => [...keySubjects(index, config, false), ...storesWithUncheckedKeys(index, config)],
     check(key, { index, config }): Outcome | Outcome[] | undefined {
       if (!KMS_CUSTOMER_KEY.has(key.type)) return uncheckedKeyOutcomes(index, config, key, "rotation");

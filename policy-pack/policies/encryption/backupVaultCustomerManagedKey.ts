@@ -43,6 +43,10 @@ export const backupVaultCustomerManagedKey = defineStackPolicy(
     references: ["HIPAA 164.312(a)(2)(iv)", "FTC Safeguards 16 CFR 314.4(c)(3)"],
     remediationSteps:
       "Create an aws.kms.Key in the stack (or trust an existing customer-managed key ARN) and set the vault's kmsKeyArn (encryptionKeyArn for a LogicallyAirGappedVault) to its ARN. AWS cannot change a vault's key after creation, so this replaces the vault.",
+    remediation: {
+      notFixed:
+        "which key holds the backups is the customer's choice, and a vault's key cannot change after it is created (a new key replaces the vault and its recovery points).",
+    },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html",
     config: keyCustodyFields,
   },

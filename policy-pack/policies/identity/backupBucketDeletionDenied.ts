@@ -37,6 +37,10 @@ export const backupBucketDeletionDenied = defineStackPolicy(
       "Backups are protected from unauthorized deletion and modification whatever the callers' IAM permissions (CP-9, AC-3), and travel only over encrypted connections (SC-8).",
     remediationSteps:
       'Add an aws.s3.BucketPolicy with a Deny for Principal "*" of s3:DeleteObject, s3:DeleteObjectVersion, s3:PutLifecycleConfiguration, s3:PutBucketVersioning, s3:PutBucketPolicy, s3:DeleteBucketPolicy and s3:PutBucketObjectLockConfiguration on the bucket and its objects (with an ArnNotEquals aws:PrincipalArn exception for the backup role and the break-glass roles in breakGlassPrincipalArns), and a Deny of s3:* when aws:SecureTransport is false.',
+    remediation: {
+      notFixed:
+        "the bucket policy is a separate resource (aws.s3.BucketPolicy) that must spare the bucket's backup identities and break-glass principals, which Remediate does not see.",
+    },
     url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html",
     config: {
       breakGlassPrincipalArns: stringListField(

@@ -19,6 +19,10 @@ export const backupBucketPublicAccessBlocked = defineStackPolicy(
     specification: "Access to backup information is enforced by policy, and no one outside the organization can read or change it (AC-3).",
     remediationSteps:
       'Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true (or an aws.s3.AccountPublicAccessBlock that sets them for the account), and name the principals of every Allow statement of the bucket policy instead of "*".',
+    remediation: {
+      notFixed:
+        "the settings live in a separate aws.s3.BucketPublicAccessBlock (a new resource when missing), and a policy statement that allows any principal is the owner's to narrow.",
+    },
     url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
     config: { ...backupBucketFields },
   },

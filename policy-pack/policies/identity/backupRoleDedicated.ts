@@ -26,6 +26,10 @@ export const backupRoleDedicated = defineStackPolicy(
       "The identity that writes and manages backups is separate from the identities that run workloads (separation of duties, AC-5), and only the backup service can act as it (least privilege, AC-6).",
     remediationSteps:
       'Give AWS Backup its own role whose assumeRolePolicy allows only { Service: "backup.amazonaws.com" } (S3 replication: "s3.amazonaws.com") to sts:AssumeRole, and give every workload (EC2 instance profile, Lambda function, ECS task, EKS pod) a role of its own.',
+    remediation: {
+      notFixed:
+        "changing a role's trust or taking it away from a workload breaks what relies on it; a dedicated backup role is a design change.",
+    },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/iam-service-roles.html",
     config: { ...backupBucketFields },
   },

@@ -64,6 +64,10 @@ export const backupRoleLeastPrivilege = defineStackPolicy(
       "The backup identity holds only the permissions backups need (AC-6) and cannot change permissions or destroy what it protects (AC-6(10)).",
     remediationSteps:
       "Attach AWS Backup's service-role policies (arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup and …ForRestores, or …ForS3Backup/…ForS3Restore for S3) instead of broad policies; remove wildcard actions, IAM write actions and destructive backup actions from the role's other policies.",
+    remediation: {
+      notFixed:
+        "which permissions a backup role needs depends on what it backs up and restores; removing them automatically could make backups or restores fail.",
+    },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/iam-service-roles.html",
     config: { ...backupBucketFields },
   },

@@ -22,6 +22,10 @@ export const backupVaultDeletionDenied = defineStackPolicy(
       "Backups are protected from unauthorized deletion and modification (CP-9), with access enforced by the vault itself whatever the callers' IAM permissions (AC-3).",
     remediationSteps:
       'Add an aws.backup.VaultPolicy for the vault with a statement { Effect: "Deny", Principal: "*", Action: [backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle, backup:PutBackupVaultAccessPolicy], Resource: "*" } and, if a break-glass role must keep them, a Condition { ArnNotEquals: { "aws:PrincipalArn": [<break-glass role ARN>] } }; list those ARNs in breakGlassPrincipalArns.',
+    remediation: {
+      notFixed:
+        "the vault access policy is a new resource (aws.backup.VaultPolicy), and a remediation can only change the resource it is given.",
+    },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html",
     config: {
       requiredDeniedActions: stringListField(

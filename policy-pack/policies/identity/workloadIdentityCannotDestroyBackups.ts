@@ -21,6 +21,10 @@ export const workloadIdentityCannotDestroyBackups = defineStackPolicy(
       "Production identities are separated from the backups that protect them (separation of duties, AC-5; least privilege, AC-6), so that a compromised workload cannot destroy the backups (CP-9).",
     remediationSteps:
       "Remove the destructive actions (or the wildcards that include them, such as AmazonS3FullAccess, AdministratorAccess or backup:*) from the workload identity's policies, scope its Resource to stores that are not backups, or add an explicit Deny of those actions on the backup vaults, buckets and keys; list true break-glass roles in breakGlassPrincipalArns.",
+    remediation: {
+      notFixed:
+        "the fix is a narrower permission for a workload (or a deny in the store's policy), which could break the workload, and the permissions are usually other resources or outside the stack.",
+    },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/security-considerations.html",
     config: {
       breakGlassPrincipalArns: stringListField("IAM principal ARNs that may hold destructive backup actions (break-glass roles)."),

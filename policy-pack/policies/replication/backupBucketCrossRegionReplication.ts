@@ -94,6 +94,9 @@ export const backupBucketCrossRegionReplication = defineStackPolicy(
       "Backup copies are kept at an alternate site far enough from the primary that both are not affected by the same event (CP-6(1), CP-9(3)).",
     remediationSteps:
       'Add an aws.s3.BucketReplicationConfig for the backup bucket with an Enabled rule whose destination.bucket is a versioned bucket created in another region (region set, or an explicit aws.Provider), with a filter, deleteMarkerReplication { status: "Disabled" }, sourceSelectionCriteria.sseKmsEncryptedObjects { status: "Enabled" } and destination.encryptionConfiguration.replicaKmsKeyId set to a customer-managed key of that region (an aws.kms.ReplicaKey).',
+    remediation: {
+      notFixed: "replication needs a destination bucket, a replication role and a replica key, new resources only the customer can choose.",
+    },
     url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html",
     config: fields,
   },

@@ -92,6 +92,9 @@ export const backupPlanCrossRegionCopy = defineStackPolicy(
       "Backups are stored at an alternate site separated from the primary so that both are not susceptible to the same threats (CP-6, CP-6(1), CP-9(3)).",
     remediationSteps:
       "Add a copyActions entry to a rule of the aws.backup.Plan whose destinationVaultArn is a vault in another region: an aws.backup.Vault created with region set (or an explicit aws.Provider for that region), encrypted with a key of that region (an aws.kms.ReplicaKey of the primary key), or the ARN of a vault in another account when requireCrossAccount is set.",
+    remediation: {
+      notFixed: "a copy needs a destination vault in another region (often another account), a new resource only the customer can choose.",
+    },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html",
     config: {
       requiredRegions: stringListField("Regions every plan must copy to (empty: any region other than the plan's)."),

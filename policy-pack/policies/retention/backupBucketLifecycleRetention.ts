@@ -64,6 +64,10 @@ export const backupBucketLifecycleRetention = defineStackPolicy(
     specification: "Backup information is retained for the period the organization defines, and not deleted before (SI-12, CP-9).",
     remediationSteps:
       "In the bucket's aws.s3.BucketLifecycleConfiguration (or inline lifecycleRules), set expiration.days and noncurrentVersionExpiration.noncurrentDays to at least the configured minimum, or remove them; do not expire backups on a fixed date.",
+    remediation: {
+      notFixed:
+        "a lifecycle expiration is a retention and cost decision, and the rules are usually a separate BucketLifecycleConfiguration resource.",
+    },
     url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html",
     config: {
       minRetentionDays: integerField("Shortest acceptable age, in days, at which a lifecycle rule may expire a version.", 35, 1, 36500),

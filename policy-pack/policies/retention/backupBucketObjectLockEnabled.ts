@@ -18,6 +18,10 @@ export const backupBucketObjectLockEnabled = defineStackPolicy(
     specification: "Backup information is protected from unauthorized modification and deletion for its retention period (CP-9d).",
     remediationSteps:
       'Set objectLockEnabled: true on the aws.s3.Bucket (or enable it on a versioned bucket) and add an aws.s3.BucketObjectLockConfiguration with rule.defaultRetention { mode: "COMPLIANCE", days: 35 } or more. In COMPLIANCE mode nobody, the root user included, can shorten the retention or delete a locked version; GOVERNANCE mode can be bypassed with s3:BypassGovernanceRetention.',
+    remediation: {
+      notFixed:
+        "Object Lock retention in compliance mode cannot be shortened or removed once objects are written, and the default retention is usually a new resource (BucketObjectLockConfiguration).",
+    },
     url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html",
     config: {
       minRetentionDays: integerField("Shortest acceptable default retention, in days.", 35, 1, 36500),

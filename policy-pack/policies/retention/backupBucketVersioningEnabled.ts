@@ -2,7 +2,9 @@ import { backupBucketFields, booleanField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { backupBucketSubjects, bucketVersioning, undecidedBucketOutcome, whereSet } from "../../lib/s3/buckets";
+import { bucketVersioningFixes } from "../../lib/s3/remediation";
 import { describe } from "../../lib/stackIndex";
+import { S3_BUCKET } from "../../lib/types";
 
 const REMEDY = 'add an aws.s3.BucketVersioning for the bucket with versioningConfiguration.status: "Enabled"';
 
@@ -17,6 +19,10 @@ export const backupBucketVersioningEnabled = defineStackPolicy(
     specification: "The confidentiality, integrity and availability of backup information are protected (CP-9d).",
     remediationSteps:
       'Add an aws.s3.BucketVersioning with bucket: bucket.id and versioningConfiguration: { status: "Enabled" } (and mfaDelete: "Enabled" when requireMfaDelete is set; MFA delete can only be enabled by the root user with its MFA device). Versioning can be suspended but never turned off once enabled, and Object Lock requires it.',
+    remediation: {
+      fixes:
+        "on an aws.s3.Bucket or BucketV2 that its own inputs (logical name, tags, its provider's defaultTags) show to be a backup bucket, the inline versioning block (versioning; versionings[0] on BucketV2) is set to enabled: true unless versioning is already on; it changes in place, and mfaDelete is kept. A split aws.s3.BucketVersioning is not changed: Remediate sees it without its bucket (whose id is unknown at preview), so it cannot tell a backup bucket's from another's. A bucket that is a backup bucket only as a replication destination, or whose tags are unknown or secret, is not changed, and MFA delete (only the root user's MFA device can turn it on) is never set.",
+    },
     url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html",
     config: {
       requireMfaDelete: booleanField("Also require MFA delete on every backup bucket.", false),
@@ -24,6 +30,7 @@ export const backupBucketVersioningEnabled = defineStackPolicy(
     },
   },
   {
+    remediate: { resourceTypes: S3_BUCKET, fixes: (bucket, { config }) => bucketVersioningFixes(bucket, config) },
     subjects: ({ index, config }) => backupBucketSubjects(index, config),
     check(bucket, { index, config }): Outcome {
       const undecided = undecidedBucketOutcome(index, config, bucket);

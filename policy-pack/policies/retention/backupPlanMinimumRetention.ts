@@ -61,6 +61,9 @@ export const backupPlanMinimumRetention = defineResourcePolicy(
     references: ["HIPAA 164.308(a)(7)(ii)(A)"],
     remediationSteps:
       "Set lifecycle.deleteAfter of every rule of the aws.backup.Plan, and of every copy action (copyActions[].lifecycle.deleteAfter), to at least the configured minimum (and at most the maximum when one is set); when coldStorageAfter is set, deleteAfter must be at least coldStorageAfter + 90. Omitting deleteAfter keeps points forever, which passes unless requireExpiry or maxRetentionDays is set.",
+    remediation: {
+      notFixed: "how long recovery points are kept is a retention decision with cost and legal consequences, not one to change silently.",
+    },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/plan-options-and-configuration.html",
     config: {
       minRetentionDays: integerField("Shortest acceptable retention of a recovery point, in days.", 35, 1, 36500),

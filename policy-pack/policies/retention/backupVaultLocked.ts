@@ -113,6 +113,10 @@ export const backupVaultLocked = defineStackPolicy(
       "Backup information is protected from deletion and alteration for its retention period, including by privileged users (CP-9d, SI-12).",
     remediationSteps:
       "Add an aws.backup.VaultLockConfiguration for the vault with changeableForDays (compliance mode: after that many days nobody can remove the lock) and minRetentionDays of at least the configured minimum (and maxRetentionDays if you want a ceiling). Then make every rule whose targetVaultName is the vault, and every copy action whose destinationVaultArn is the vault (in any plan), keep points within those bounds: AWS fails backup and copy jobs whose lifecycle falls outside them.",
+    remediation: {
+      notFixed:
+        "a vault lock is a new resource, and in compliance mode it becomes immutable once its grace time ends: never something to add automatically.",
+    },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html",
     config: {
       minRetentionDays: integerField("Shortest acceptable minRetentionDays of a vault lock.", 35, 1, 36500),
