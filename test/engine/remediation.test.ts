@@ -30,6 +30,20 @@ const SUSPENDED_SPLIT = (s: FixtureStack) => ({
     "Bucket 'fail-split-bucket' suspends versioning at versioningConfiguration.status of BucketVersioning 'fail-split-bucket-versioning', so an overwrite or delete destroys the only copy of an object; set it to Enabled.",
 });
 
+/** Exactly what remediate changes: nothing on the exempt, secret-window, signing or non-backup resources, nor on the split. */
+const REMEDIATIONS = (s: FixtureStack) => [
+  { policy: ROTATION, urn: urnOf(s, KEY, "fail-rotation-off-key"), properties: { enableKeyRotation: { after: true } } },
+  { policy: ROTATION, urn: urnOf(s, KEY, "fail-short-key"), properties: { rotationPeriodInDays: { before: 400, after: 365 } } },
+  { policy: DELETION, urn: urnOf(s, KEY, "fail-short-key"), properties: { deletionWindowInDays: { before: 7, after: 30 } } },
+  { policy: VERSIONING, urn: urnOf(s, BUCKET, "fail-unversioned-bucket"), properties: { versioning: { after: { enabled: true } } } },
+  {
+    policy: VERSIONING,
+    urn: urnOf(s, BUCKET_V2, "fail-archive-backups"),
+    properties: { versionings: { after: [{ enabled: true }] } },
+  },
+  { policy: VERSIONING, urn: urnOf(s, BUCKET, "fail-split-bucket"), properties: { versioning: { after: { enabled: true } } } },
+];
+
 /** A secret is never replaced. */
 const SECRET_WINDOW = (s: FixtureStack) => ({
   policy: DELETION,
@@ -39,17 +53,18 @@ const SECRET_WINDOW = (s: FixtureStack) => ({
 });
 
 let pack: PackProcess;
+let updatePack: PackProcess;
 
 beforeAll(async () => {
-  pack = await PackProcess.start(defaultPackDir());
+  [pack, updatePack] = await Promise.all([PackProcess.start(defaultPackDir()), PackProcess.start(defaultPackDir(), { dryRun: false })]);
 });
 
 afterAll(async () => {
-  await pack.stop();
+  await Promise.all([pack.stop(), updatePack.stop()]);
 });
 
-function stack(): FixtureStack {
-  const s = new FixtureStack();
+function stack(mode: "preview" | "known" = "preview"): FixtureStack {
+  const s = new FixtureStack({ mode });
   const keys = [
     s.add(aws.kms.Key, "fail-rotation-off-key", {}),
     s.add(aws.kms.Key, "fail-short-key", { enableKeyRotation: true, rotationPeriodInDays: 400, deletionWindowInDays: 7 }),
@@ -83,18 +98,7 @@ describe("enforcement level remediate", () => {
     const s = stack();
     const result = await analyzeView(pack, s.view(), { policyPackConfig: config("remediate") });
 
-    expect(result.remediations).toEqual([
-      { policy: ROTATION, urn: urnOf(s, KEY, "fail-rotation-off-key"), properties: { enableKeyRotation: { after: true } } },
-      { policy: ROTATION, urn: urnOf(s, KEY, "fail-short-key"), properties: { rotationPeriodInDays: { before: 400, after: 365 } } },
-      { policy: DELETION, urn: urnOf(s, KEY, "fail-short-key"), properties: { deletionWindowInDays: { before: 7, after: 30 } } },
-      { policy: VERSIONING, urn: urnOf(s, BUCKET, "fail-unversioned-bucket"), properties: { versioning: { after: { enabled: true } } } },
-      {
-        policy: VERSIONING,
-        urn: urnOf(s, BUCKET_V2, "fail-archive-backups"),
-        properties: { versionings: { after: [{ enabled: true }] } },
-      },
-      { policy: VERSIONING, urn: urnOf(s, BUCKET, "fail-split-bucket"), properties: { versioning: { after: { enabled: true } } } },
-    ]);
+    expect(result.remediations).toEqual(REMEDIATIONS(s));
 
     expect(violationsOf(result, [ROTATION, DELETION, VERSIONING])).toEqual([SUSPENDED_SPLIT(s), SECRET_WINDOW(s)]);
     // What a remediation could not fix stops the deployment.
@@ -105,6 +109,13 @@ describe("enforcement level remediate", () => {
       `        - [remediate]  ${DELETION}  (1 resource)`,
       `        - [remediate]  ${ROTATION}  (2 resources)`,
     ]);
+  });
+
+  it("remediates the same in an update, where the outputs AWS computes are known", async () => {
+    const s = stack("known");
+    const result = await analyzeView(updatePack, s.view(), { policyPackConfig: config("remediate") });
+    expect(result.remediations).toEqual(REMEDIATIONS(s));
+    expect(violationsOf(result, [ROTATION, DELETION, VERSIONING])).toEqual([SUSPENDED_SPLIT(s), SECRET_WINDOW(s)]);
   });
 
   it("at mandatory, the same stack is not changed and reports every one of them", async () => {
