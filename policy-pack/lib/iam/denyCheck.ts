@@ -1,6 +1,6 @@
 import { parseArn } from "../arn";
 import type { StackIndex } from "../stackIndex";
-import { decideAt, type Address, type Filled } from "./addresses";
+import { decideAt, decideAtAny, type Address, type Filled } from "./addresses";
 import type { Decision, NamedStatements } from "./evaluate";
 import { parsePolicyDocument, type Statement } from "./policyDocument";
 import { denyExemptions, describePrincipal, probeRequest, PROBE_IDENTITY_POLICY } from "./probes";
@@ -25,7 +25,7 @@ export function checkDenies(
   address: Address,
   policy: NamedStatements,
   actions: readonly string[],
-  resourceFor: (address: Address, filled: Filled, action: string) => string,
+  resourceFor: (address: Address, filled: Filled, action: string) => readonly string[],
   mayBeSpared: (principal: string) => boolean,
 ): DenyFindings {
   const notDenied: string[] = [];
@@ -35,7 +35,12 @@ export function checkDenies(
   for (const action of actions) {
     const decisions = new Set(
       ["workload", "outsider"].map((who) =>
-        decideAt(address, (filled) => probeRequest(who, filled, action, resourceFor(address, filled, action)), policies),
+        decideAtAny(
+          address,
+          (filled) => resourceFor(address, filled, action),
+          (filled, resource) => probeRequest(who, filled, action, resource),
+          policies,
+        ),
       ),
     );
     if (decisions.has("allowed")) notDenied.push(action);
@@ -44,7 +49,12 @@ export function checkDenies(
       if (mayBeSpared(principal)) continue;
       // The worst case for an unknown account: the spared principal is in the resource's.
       const at = address.account ? address : { ...address, account: parseArn(principal)?.account || undefined };
-      const decision = decideAt(at, (filled) => probeRequest(principal, filled, action, resourceFor(at, filled, action)), policies);
+      const decision = decideAtAny(
+        at,
+        (filled) => resourceFor(at, filled, action),
+        (filled, resource) => probeRequest(principal, filled, action, resource),
+        policies,
+      );
       if (decision !== "allowed") continue;
       const who = describePrincipal(index, principal);
       exempted.set(who, [...(exempted.get(who) ?? []), action]);

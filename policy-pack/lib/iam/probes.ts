@@ -51,11 +51,38 @@ const RECOVERY_POINT_ACTIONS: ReadonlySet<string> = new Set([
   "backup:disassociaterecoverypoint",
 ]);
 
-/** The resource an action on a vault is authorised against: a recovery point in it, or the vault. */
-export function vaultActionResource(address: Address, filled: Filled, action: string): string {
-  if (RECOVERY_POINT_ACTIONS.has(action.toLowerCase()))
-    return `arn:aws:backup:${filled.region}:${filled.account}:recovery-point:unassigned-recovery-point`;
-  return address.arn ?? `arn:aws:backup:${filled.region}:${filled.account}:backup-vault:${filled.name}`;
+/**
+ * The ARNs a recovery point of a vault may have, one per kind of resource AWS Backup
+ * keeps ("AWS Backup resource ARNs"): its own `recovery-point` ARN (EFS, advanced
+ * DynamoDB, S3, …), or the snapshot, image or backup of the source service (EBS and
+ * Storage Gateway, EC2, RDS, Aurora/DocumentDB/Neptune, DynamoDB, FSx, Redshift).
+ * `backup:DeleteRecoveryPoint` and `…Lifecycle` are authorised against it, so a grant
+ * on `arn:aws:ec2:*::snapshot/*` reaches the vault's EBS recovery points.
+ */
+function recoveryPointArns(filled: Filled): string[] {
+  const { region: r, account: a } = filled;
+  return [
+    `arn:aws:backup:${r}:${a}:recovery-point:unassigned-recovery-point`,
+    `arn:aws:ec2:${r}::snapshot/snap-unassigned`,
+    `arn:aws:ec2:${r}::image/ami-unassigned`,
+    `arn:aws:rds:${r}:${a}:snapshot:awsbackup:job-unassigned`,
+    `arn:aws:rds:${r}:${a}:cluster-snapshot:awsbackup:job-unassigned`,
+    `arn:aws:dynamodb:${r}:${a}:table/unassigned-table/backup/unassigned-backup`,
+    `arn:aws:fsx:${r}:${a}:backup/backup-unassigned`,
+    `arn:aws:redshift:${r}:${a}:snapshot:unassigned-cluster/awsbackup:job-unassigned`,
+  ];
+}
+
+/** The services whose ARNs a vault's recovery points may carry. */
+export const RECOVERY_POINT_SERVICES: ReadonlySet<string> = new Set(["backup", "ec2", "rds", "dynamodb", "fsx", "redshift"]);
+
+/**
+ * The resources an action on a vault is authorised against: each kind of recovery
+ * point in it, or the vault.
+ */
+export function vaultActionResources(address: Address, filled: Filled, action: string): string[] {
+  if (RECOVERY_POINT_ACTIONS.has(action.toLowerCase())) return recoveryPointArns(filled);
+  return [address.arn ?? `arn:aws:backup:${filled.region}:${filled.account}:backup-vault:${filled.name}`];
 }
 
 const NEGATED_PRINCIPAL_OPERATORS = /^(StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike|ArnNotEquals|ArnNotLike)(IfExists)?$/i;

@@ -1,7 +1,7 @@
 import { backupBucketFields, stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
-import { addressOf, decideAt } from "../../lib/iam/addresses";
-import { actionResource, type BackupTarget } from "../../lib/iam/backupTargets";
+import { addressOf, decideAtAny } from "../../lib/iam/addresses";
+import { actionResources, type BackupTarget } from "../../lib/iam/backupTargets";
 import { checkDenies } from "../../lib/iam/denyCheck";
 import { backupIdentities, identityForPrincipal } from "../../lib/iam/identities";
 import { parsePolicyDocument, type Statement } from "../../lib/iam/policyDocument";
@@ -87,7 +87,7 @@ export const backupBucketDeletionDenied = defineStackPolicy(
         address,
         policy,
         REQUIRED,
-        (_, filled, action) => actionResource(target, filled, action),
+        (_, filled, action) => actionResources(target, filled, action),
         (principal) => {
           const identity = identityForPrincipal(index, principal);
           return (identity !== undefined && identities.has(identity.urn)) || breakGlass(index, config.breakGlassPrincipalArns, principal);
@@ -110,12 +110,10 @@ export const backupBucketDeletionDenied = defineStackPolicy(
           ),
         );
       }
-      const withoutTls = decideAt(
+      const withoutTls = decideAtAny(
         address,
-        (filled) =>
-          probeRequest("workload", filled, "s3:GetObject", actionResource(target, filled, "s3:GetObject"), {
-            "aws:SecureTransport": "false",
-          }),
+        (filled) => actionResources(target, filled, "s3:GetObject"),
+        (filled, resource) => probeRequest("workload", filled, "s3:GetObject", resource, { "aws:SecureTransport": "false" }),
         { identity: [PROBE_IDENTITY_POLICY], resource: policy },
       );
       if (withoutTls === "allowed") {

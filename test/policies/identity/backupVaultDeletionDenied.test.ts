@@ -29,9 +29,8 @@ describe(POLICY, () => {
     vaultWith(stack, "pass-not-principal", undefined);
     stack.add(aws.backup.VaultPolicy, "pass-not-principal-policy", {
       backupVaultName: "pass-not-principal",
-      policy: JSON.stringify({ Statement: { Effect: "deny", NotPrincipal: { AWS: BREAK_GLASS }, Action: "backup:*", Resource: "*" } }),
+      policy: JSON.stringify({ Statement: { Effect: "deny", NotPrincipal: { AWS: BREAK_GLASS }, Action: ACTIONS, Resource: "*" } }),
     });
-    vaultWith(stack, "pass-object", denyAll({ Action: ["backup:Delete*", "backup:Update*", "backup:Put*"] }));
     expect(await check(stack, POLICY, { [POLICY]: { breakGlassPrincipalArns: [BREAK_GLASS] } })).toEqual([]);
   });
 
@@ -59,6 +58,38 @@ describe(POLICY, () => {
         message:
           'Vault \'fail-tls-only\' has a VaultPolicy (VaultPolicy \'fail-tls-only-policy\') that does not deny backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle, backup:PutBackupVaultAccessPolicy to every principal; add a statement { Effect: "Deny", Principal: "*", Action: those actions, Resource: "*" } excepting only the roles listed in breakGlassPrincipalArns.',
       },
+    ]);
+  });
+
+  it("rejects a wildcard in Action, which vault access policies do not support, and a Deny that leaves some kinds of recovery point out", async () => {
+    const stack = new FixtureStack();
+    vaultWith(stack, "fail-star", denyAll({ Action: "backup:*" }));
+    vaultWith(
+      stack,
+      "fail-prefixes",
+      JSON.stringify({
+        Statement: [
+          { Effect: "Deny", Principal: "*", Action: ["backup:Delete*", "backup:Update*"], Resource: "*" },
+          { Effect: "Deny", Principal: "*", Action: "backup:PutBackupVaultAccessPolicy", Resource: "*" },
+        ],
+      }),
+    );
+    vaultWith(stack, "fail-own-points-only", denyAll({ Resource: "arn:aws:backup:*:*:recovery-point:*" }));
+    vaultWith(stack, "pass-every-kind", denyAll({ Resource: ["arn:aws:backup:*:*:recovery-point:*", "arn:aws:*:*:*:*"] }));
+    const wildcard = (name: string, label: string) =>
+      `Vault '${name}' has a VaultPolicy (VaultPolicy '${name}-policy') whose statement ${label} has a wildcard in Action, which AWS Backup does not support in a vault access policy, so the statement cannot be relied on; list each action by name (backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle, backup:PutBackupVaultAccessPolicy).`;
+    const notDenied = (name: string, actions: string) =>
+      `Vault '${name}' has a VaultPolicy (VaultPolicy '${name}-policy') that does not deny ${actions} to every principal; add a statement { Effect: "Deny", Principal: "*", Action: those actions, Resource: "*" } excepting only the roles listed in breakGlassPrincipalArns.`;
+    expect(await check(stack, POLICY)).toEqual([
+      { policy: POLICY, urn: urn("fail-own-points-only"), message: notDenied("fail-own-points-only", ACTIONS.join(", ")) },
+      {
+        policy: POLICY,
+        urn: urn("fail-prefixes"),
+        message: notDenied("fail-prefixes", "backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle"),
+      },
+      { policy: POLICY, urn: urn("fail-prefixes"), message: wildcard("fail-prefixes", "1") },
+      { policy: POLICY, urn: urn("fail-star"), message: notDenied("fail-star", ACTIONS.join(", ")) },
+      { policy: POLICY, urn: urn("fail-star"), message: wildcard("fail-star", "1") },
     ]);
   });
 

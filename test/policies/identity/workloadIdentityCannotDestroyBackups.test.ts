@@ -123,6 +123,50 @@ describe(POLICY, () => {
     expect(await check(stack, POLICY)).toEqual([]);
   });
 
+  it("reaches a vault's recovery points by the ARN of their source service (EBS, RDS, Aurora) as well as their own", async () => {
+    const { stack } = stores();
+    const points = (name: string, Resource: string | string[]) =>
+      role(stack, name, {
+        inlinePolicies: [
+          {
+            name: "points",
+            policy: doc({ Effect: "Allow", Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"], Resource }),
+          },
+        ],
+      });
+    points("fail-ebs-snapshots", "arn:aws:ec2:*::snapshot/*");
+    points("fail-rds-snapshots", ["arn:aws:rds:*:*:snapshot:*", "arn:aws:rds:*:*:cluster-snapshot:*"]);
+    points("fail-own-recovery-points", "arn:aws:backup:*:*:recovery-point:*");
+    points("pass-ec2-instances", "arn:aws:ec2:*:*:instance/*");
+    const onPoints = (name: string) => ({
+      policy: POLICY,
+      urn: urn(ROLE, name),
+      message: `Role '${name}' may backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle on Vault 'vault' through inline policy 1 of Role '${name}'; ${REMEDY}`,
+    });
+    expect(await check(stack, POLICY)).toEqual([
+      onPoints("fail-ebs-snapshots"),
+      onPoints("fail-own-recovery-points"),
+      onPoints("fail-rds-snapshots"),
+    ]);
+  });
+
+  it("names only the policies that grant the action on the store, not every policy whose Allow covers it", async () => {
+    const { stack } = stores();
+    const mixed = role(stack, "fail-mixed");
+    const grant = (name: string, Resource: string) =>
+      stack.add(aws.iam.RolePolicy, name, {
+        role: ref(mixed, "name"),
+        policy: doc({ Effect: "Allow", Action: "s3:DeleteObject", Resource }),
+      });
+    grant("app-data", "arn:aws:s3:::app-data/*");
+    grant("any-data", "arn:aws:s3:::*-data/*");
+    grant("backups", "arn:aws:s3:::backup-bucket/*");
+    grant("all-backups", "arn:aws:s3:::backup-*");
+    expect(await check(stack, POLICY)).toEqual([
+      onBucket(ROLE, "fail-mixed", "RolePolicy 'backups', RolePolicy 'all-backups'", "s3:DeleteObject"),
+    ]);
+  });
+
   it("leaves backup identities and break-glass roles to their own controls", async () => {
     const { stack, vault } = stores();
     const backupRole = role(stack, "backup-role", { managedPolicyArns: [managed("service-role/AWSBackupServiceRolePolicyForBackup")] });
@@ -142,7 +186,7 @@ describe(POLICY, () => {
     const { stack, vault, bucket } = stores();
     stack.add(aws.backup.VaultPolicy, "vault-policy", {
       backupVaultName: ref(vault, "name"),
-      policy: doc({ Effect: "Deny", Principal: "*", Action: "backup:*", Resource: "*" }),
+      policy: doc({ Effect: "Deny", Principal: "*", Action: VAULT_ACTIONS.split(", "), Resource: "*" }),
     });
     stack.add(aws.s3.BucketPolicy, "bucket-policy", {
       bucket: ref(bucket, "id"),
@@ -157,10 +201,21 @@ describe(POLICY, () => {
     stack.add(aws.backup.Vault, "keyed-vault", { name: "keyed", kmsKeyArn: ref(key, "arn") });
     stack.add(aws.backup.VaultPolicy, "keyed-vault-policy", {
       backupVaultName: "keyed",
+      policy: doc({ Effect: "Deny", Principal: "*", Action: VAULT_ACTIONS.split(", "), Resource: "*" }),
+    });
+    // AWS Backup does not support a wildcard in a vault access policy's Action: this Deny protects nothing.
+    const starred = stack.add(aws.backup.Vault, "starred-vault", { name: "starred" });
+    stack.add(aws.backup.VaultPolicy, "starred-vault-policy", {
+      backupVaultName: ref(starred, "name"),
       policy: doc({ Effect: "Deny", Principal: "*", Action: "backup:*", Resource: "*" }),
     });
     role(stack, "fail-admin", { managedPolicyArns: [managed("AdministratorAccess")] });
     expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn(ROLE, "fail-admin"),
+        message: `Role 'fail-admin' may ${VAULT_ACTIONS} on Vault 'starred-vault' through managed policy AdministratorAccess; ${REMEDY}`,
+      },
       {
         policy: POLICY,
         urn: urn(ROLE, "fail-admin"),
