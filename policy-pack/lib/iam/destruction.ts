@@ -6,6 +6,7 @@ import { actionResources, defaultKeyPolicy, type BackupTarget } from "./backupTa
 import type { NamedStatements, Policies } from "./evaluate";
 import type { AttachedPolicy, Permissions } from "./effectivePermissions";
 import { statementCoversAction, type Statement } from "./policyDocument";
+import { userIdOf } from "./identities";
 import { RECOVERY_POINT_SERVICES } from "./probes";
 
 /** The destructive backup actions of CONTROLS.md. */
@@ -189,7 +190,12 @@ export function capability(index: StackIndex, permissions: Permissions, target: 
           action,
           resource,
           resourceAccount: filled.account,
-          context: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": filled.account, "aws:SecureTransport": "true" },
+          context: {
+            "aws:PrincipalArn": principal,
+            "aws:PrincipalAccount": filled.account,
+            "aws:SecureTransport": "true",
+            "aws:userid": userIdOf(permissions.identity),
+          },
         };
       },
       policiesWith(granting),

@@ -2,7 +2,7 @@ import { parseArn } from "../arn";
 import { describe, type IndexedResource, type StackIndex } from "../stackIndex";
 import type { Address, Filled } from "./addresses";
 import type { NamedStatements, Request } from "./evaluate";
-import { accountRootOf, identityForPrincipal } from "./identities";
+import { accountRootOf, identityForPrincipal, UNNAMED_ROLE_USER_ID } from "./identities";
 import { parsePolicyDocument, statementCoversAction, type Statement } from "./policyDocument";
 
 /**
@@ -36,12 +36,21 @@ export function probeRequest(
         ? `arn:aws:iam::${OTHER_ACCOUNT}:role/unassigned-outsider-role`
         : caller;
   const account = accountRootOf(principal) ?? parseArn(principal)?.account ?? filled.account;
+  // A probe role is no one in particular, so its unique id is none a policy names; a
+  // root's is its account id. Another principal's is unknown here, unless given.
+  const userId = caller === "workload" || caller === "outsider" ? UNNAMED_ROLE_USER_ID : accountRootOf(principal);
   return {
     principal,
     action,
     resource,
     resourceAccount: filled.account,
-    context: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": account, "aws:SecureTransport": "true", ...context },
+    context: {
+      "aws:PrincipalArn": principal,
+      "aws:PrincipalAccount": account,
+      "aws:SecureTransport": "true",
+      ...(userId === undefined ? {} : { "aws:userid": userId }),
+      ...context,
+    },
   };
 }
 
@@ -101,6 +110,24 @@ export function denyExemptions(statements: readonly Statement[], action: string)
       for (const [key, values] of Object.entries(entries)) {
         if (key.toLowerCase() === "aws:principalarn") values.forEach((value) => out.add(value));
       }
+    }
+  }
+  return [...out];
+}
+
+/**
+ * The values of a negated condition on `aws:userid` in the Denies of `action` (the
+ * break-glass pattern of AWS's own examples, `"AROA…:*"` for a role's sessions or an
+ * account id for its root): the principals they spare are known only by unique id.
+ */
+export function userIdExemptions(statements: readonly Statement[], action: string): string[] {
+  const out = new Set<string>();
+  for (const statement of statements) {
+    if (statement.effect !== "Deny" || !statementCoversAction(statement, action)) continue;
+    for (const [operator, entries] of Object.entries(statement.condition)) {
+      if (!NEGATED_PRINCIPAL_OPERATORS.test(operator)) continue;
+      for (const [key, values] of Object.entries(entries))
+        if (key.toLowerCase() === "aws:userid") values.forEach((value) => out.add(value));
     }
   }
   return [...out];

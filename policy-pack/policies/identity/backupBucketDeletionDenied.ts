@@ -2,7 +2,7 @@ import { backupBucketFields, stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { addressOf, decideAtAny } from "../../lib/iam/addresses";
 import { actionResources, type BackupTarget } from "../../lib/iam/backupTargets";
-import { checkDenies } from "../../lib/iam/denyCheck";
+import { checkDenies, sparedByUserIdReason } from "../../lib/iam/denyCheck";
 import { backupIdentities, identityForPrincipal } from "../../lib/iam/identities";
 import { parsePolicyDocument, type Statement } from "../../lib/iam/policyDocument";
 import { breakGlass, probeRequest, PROBE_IDENTITY_POLICY } from "../../lib/iam/probes";
@@ -82,7 +82,7 @@ export const backupBucketDeletionDenied = defineStackPolicy(
       const target: BackupTarget = { resource: bucket, kind: "bucket", address, policy: { state: "absent" } };
       const identities = backupIdentities(index, config);
       const policy = { name: names, statements };
-      const { notDenied, conditional, exempted } = checkDenies(
+      const { notDenied, conditional, exempted, sparedByUserId } = checkDenies(
         index,
         address,
         policy,
@@ -109,6 +109,9 @@ export const backupBucketDeletionDenied = defineStackPolicy(
             `${names} denies ${conditional.join(", ")} only under a Condition that cannot be evaluated before a request is made`,
           ),
         );
+      }
+      if (sparedByUserId.length > 0) {
+        outcomes.push(unverifiable("policy", sparedByUserIdReason(names, sparedByUserId)));
       }
       const withoutTls = decideAtAny(
         address,

@@ -2,7 +2,7 @@ import { ANY_VAULT, hasWildcardAction, vaultPolicies } from "../../lib/backup/va
 import { stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { addressOf } from "../../lib/iam/addresses";
-import { checkDenies } from "../../lib/iam/denyCheck";
+import { checkDenies, sparedByUserIdReason } from "../../lib/iam/denyCheck";
 import { breakGlass, vaultActionResources } from "../../lib/iam/probes";
 import { parsePolicyDocument } from "../../lib/iam/policyDocument";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
@@ -76,7 +76,7 @@ export const backupVaultDeletionDenied = defineStackPolicy(
             ),
           );
         }
-        const { notDenied, conditional, exempted } = checkDenies(
+        const { notDenied, conditional, exempted, sparedByUserId } = checkDenies(
           index,
           address,
           { name: describe(holder), statements: parsed.statements.filter((statement) => !hasWildcardAction(statement)) },
@@ -105,6 +105,9 @@ export const backupVaultDeletionDenied = defineStackPolicy(
               `${describe(holder)} denies ${conditional.join(", ")} only under a Condition that cannot be evaluated before a request is made`,
             ),
           );
+        }
+        if (sparedByUserId.length > 0) {
+          outcomes.push(unverifiable("policy", sparedByUserIdReason(describe(holder), sparedByUserId)));
         }
       }
       return outcomes.length > 0 ? outcomes : SATISFIED;

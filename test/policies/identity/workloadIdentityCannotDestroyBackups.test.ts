@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { derived, FixtureStack, ref, type Fixture } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { check, GAPS } from "../../helpers";
 
 const POLICY = "workload-identity-cannot-destroy-backups";
 const ROLE = "aws:iam/role:Role";
@@ -221,6 +221,26 @@ describe(POLICY, () => {
         urn: urn(ROLE, "fail-admin"),
         message: `Role 'fail-admin' may kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy, kms:CreateGrant on Key 'backup-key' through managed policy AdministratorAccess; ${REMEDY}`,
       },
+    ]);
+  });
+
+  it("counts a vault policy whose Deny spares a break-glass role by aws:userId: a workload role is not that role", async () => {
+    const { stack, vault } = stores();
+    stack.add(aws.backup.VaultPolicy, "vault-policy", {
+      backupVaultName: ref(vault, "name"),
+      policy: doc({
+        Effect: "Deny",
+        Principal: "*",
+        Action: VAULT_ACTIONS.split(", "),
+        Resource: "*",
+        Condition: { StringNotLike: { "aws:userId": ["AROAEXAMPLEBREAKGLASS:*", "123456789012"] } },
+      }),
+    });
+    role(stack, "fail-admin", { managedPolicyArns: [managed("AdministratorAccess")] });
+    // The vault's own control lists the exception as its gap; the workload has none.
+    const found = await check(stack, [POLICY, GAPS]);
+    expect(found.filter((v) => v.urn === urn(ROLE, "fail-admin"))).toEqual([
+      onBucket(ROLE, "fail-admin", "managed policy AdministratorAccess"),
     ]);
   });
 
