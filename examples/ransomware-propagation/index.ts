@@ -22,8 +22,16 @@ new aws.iam.RolePolicy("app-server-backup-admin", {
 // A vault without an access policy: whoever IAM allows may delete its recovery points.
 const vault = new aws.backup.Vault("backup-vault", {});
 
-// A backup bucket without a deny policy and without a public-access block.
-new aws.s3.Bucket("backup-bucket", { tags: { purpose: "backup" } });
+// A backup bucket without a deny policy, whose Block Public Access (on by S3's default
+// since April 2023) was turned off to "fix" a sharing problem.
+const bucket = new aws.s3.Bucket("backup-bucket", { tags: { purpose: "backup" } });
+new aws.s3.BucketPublicAccessBlock("backup-bucket-public-access", {
+  bucket: bucket.id,
+  blockPublicAcls: false,
+  blockPublicPolicy: false,
+  ignorePublicAcls: false,
+  restrictPublicBuckets: false,
+});
 
 // The backup role: trusted by AWS Backup and by EC2, and also an instance profile's role.
 const backupRole = new aws.iam.Role("backup-role", {

@@ -1,3 +1,4 @@
+import type { Statement } from "../iam/policyDocument";
 import type { IndexedResource, StackIndex } from "../stackIndex";
 import { AIR_GAPPED_VAULT, BACKUP_VAULT, BACKUP_VAULT_POLICY, union } from "../types";
 import { isUnknown, stringField } from "../values";
@@ -40,4 +41,14 @@ export function vaultPolicies(index: StackIndex): VaultPolicies {
     }
     return { byVault, unplaced };
   });
+}
+
+/**
+ * Whether a vault access policy statement has a wildcard in `Action` (`backup:*`,
+ * `backup:Delete*`): unlike other resource policies, AWS Backup vault access policies
+ * do not support one ("Vault access policies", AWS Backup Developer Guide), so such a
+ * statement cannot be relied on to deny (or allow) anything.
+ */
+export function hasWildcardAction(statement: Statement): boolean {
+  return statement.actions.some((action) => /[*?]/.test(action));
 }

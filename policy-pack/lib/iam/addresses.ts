@@ -94,3 +94,36 @@ export function decideAt(
   }
   return decisions.size === 1 ? [...decisions][0] : "conditional";
 }
+
+/** How permissive a decision is, for keeping the worst of several (one that could not be made sits above denied). */
+function rank(decision: Decision | undefined): number {
+  return decision === undefined ? 1 : { denied: 0, conditional: 2, allowed: 3 }[decision];
+}
+
+/**
+ * Decides a request against each resource an action may be authorised against (a
+ * vault's recovery points have an ARN per kind of resource) and keeps the most
+ * permissive answer: allowed on any one is allowed. The resources' count must not
+ * depend on the fill.
+ */
+export function decideAtAny(
+  address: Address,
+  resources: (filled: Filled) => readonly string[],
+  build: (filled: Filled, resource: string) => Request | undefined,
+  policies: Policies | ((filled: Filled) => Policies),
+): Decision | undefined {
+  let worst: Decision | undefined = "denied";
+  const count = resources(FILLS[0]).length;
+  for (let i = 0; i < count && worst !== "allowed"; i++) {
+    const decision = decideAt(
+      address,
+      (filled) => {
+        const resource = resources(filled)[i];
+        return resource === undefined ? undefined : build(filled, resource);
+      },
+      policies,
+    );
+    if (rank(decision) > rank(worst)) worst = decision;
+  }
+  return worst;
+}

@@ -1,5 +1,5 @@
 import { parseArn } from "../arn";
-import { ANY_VAULT, vaultPolicies } from "../backup/vaultAccess";
+import { ANY_VAULT, hasWildcardAction, vaultPolicies } from "../backup/vaultAccess";
 import { backupKeys } from "../kms/backupKeys";
 import { keyPoliciesOf } from "../kms/keys";
 import { bucketPolicies } from "../s3/bucketAccess";
@@ -10,7 +10,7 @@ import type { Value } from "../values";
 import { addressOf, type Address, type Filled } from "./addresses";
 import type { NamedStatements } from "./evaluate";
 import { parsePolicyDocument, type Statement } from "./policyDocument";
-import { vaultActionResource } from "./probes";
+import { vaultActionResources } from "./probes";
 
 export type TargetKind = "vault" | "plan" | "bucket" | "key";
 
@@ -28,7 +28,11 @@ export interface BackupTarget {
   readonly policy: TargetPolicy;
 }
 
-function policyOf(index: StackIndex, sources: readonly { holder: IndexedResource; document: Value | undefined }[]): TargetPolicy {
+function policyOf(
+  index: StackIndex,
+  sources: readonly { holder: IndexedResource; document: Value | undefined }[],
+  honoured: (statement: Statement) => boolean = () => true,
+): TargetPolicy {
   const statements: Statement[] = [];
   const names: string[] = [];
   for (const { holder, document } of sources) {
@@ -40,7 +44,7 @@ function policyOf(index: StackIndex, sources: readonly { holder: IndexedResource
         state: "unknown",
         reason: `the policy of ${describe(holder)} is ${parsed.state === "unknown" ? `unknown ${index.unknownWhen}` : "malformed"}`,
       };
-    statements.push(...parsed.statements);
+    statements.push(...parsed.statements.filter(honoured));
     names.push(describe(holder));
   }
   return names.length === 0 ? { state: "absent" } : { state: "known", policy: { name: names.join(", "), statements } };
@@ -57,7 +61,9 @@ export function backupTargets(index: StackIndex, buckets: BackupBucketConfig): r
     const { byVault } = vaultPolicies(index);
     for (const vault of index.ofType(ANY_VAULT)) {
       const sources = (byVault.get(vault.urn) ?? []).map((holder) => ({ holder, document: holder.props.policy }));
-      out.push({ resource: vault, kind: "vault", address: addressOf(index, vault, "name"), policy: policyOf(index, sources) });
+      // A statement with a wildcard in Action is one AWS Backup does not support: it protects nothing.
+      const policy = policyOf(index, sources, (statement) => !hasWildcardAction(statement));
+      out.push({ resource: vault, kind: "vault", address: addressOf(index, vault, "name"), policy });
     }
     for (const plan of index.ofType(BACKUP_PLAN))
       out.push({ resource: plan, kind: "plan", address: addressOf(index, plan, "name"), policy: { state: "absent" } });
@@ -90,20 +96,20 @@ export function targetKindOf(action: string): TargetKind | undefined {
   return undefined;
 }
 
-/** The ARN a request for `action` on the target is authorised against. */
-export function actionResource(target: BackupTarget, filled: Filled, action: string): string {
+/** The ARNs a request for `action` on the target is authorised against (a vault's recovery points have several kinds). */
+export function actionResources(target: BackupTarget, filled: Filled, action: string): readonly string[] {
   const { address } = target;
   switch (target.kind) {
     case "vault":
-      return vaultActionResource(address, filled, action);
+      return vaultActionResources(address, filled, action);
     case "plan":
-      return address.arn ?? `arn:aws:backup:${filled.region}:${filled.account}:backup-plan:${filled.name}`;
+      return [address.arn ?? `arn:aws:backup:${filled.region}:${filled.account}:backup-plan:${filled.name}`];
     case "bucket": {
       const bucket = (address.arn && parseArn(address.arn)?.resource) || filled.name;
-      return /object/i.test(action) ? `arn:aws:s3:::${bucket}/unassigned-object-key` : `arn:aws:s3:::${bucket}`;
+      return [/object/i.test(action) ? `arn:aws:s3:::${bucket}/unassigned-object-key` : `arn:aws:s3:::${bucket}`];
     }
     case "key":
-      return address.arn ?? `arn:aws:kms:${filled.region}:${filled.account}:key/${filled.name}`;
+      return [address.arn ?? `arn:aws:kms:${filled.region}:${filled.account}:key/${filled.name}`];
   }
 }
 

@@ -1,9 +1,11 @@
 import { parseArn } from "../arn";
 import type { StackIndex } from "../stackIndex";
-import { decideAt, type Address, type Filled } from "./addresses";
+import { decideAt, decideAtAny, type Address, type Filled } from "./addresses";
 import type { Decision, NamedStatements } from "./evaluate";
 import { parsePolicyDocument, type Statement } from "./policyDocument";
-import { denyExemptions, describePrincipal, probeRequest, PROBE_IDENTITY_POLICY } from "./probes";
+import { identityForUniqueId } from "./identities";
+import { denyExemptions, describePrincipal, probeRequest, PROBE_IDENTITY_POLICY, userIdExemptions } from "./probes";
+import { stringField } from "../values";
 
 /** What a resource policy fails to deny, action by action. */
 export interface DenyFindings {
@@ -13,6 +15,12 @@ export interface DenyFindings {
   readonly conditional: readonly string[];
   /** Principals a Deny spares that may not be spared, with the actions they keep, by how messages name them. */
   readonly exempted: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Actions whose Deny spares a principal by `aws:userid` (a unique id) that the pack
+   * cannot match to a principal: not an account id, nor the known `uniqueId` of a
+   * stack identity (during preview no created identity has one yet).
+   */
+  readonly sparedByUserId: readonly string[];
 }
 
 /**
@@ -25,17 +33,23 @@ export function checkDenies(
   address: Address,
   policy: NamedStatements,
   actions: readonly string[],
-  resourceFor: (address: Address, filled: Filled, action: string) => string,
+  resourceFor: (address: Address, filled: Filled, action: string) => readonly string[],
   mayBeSpared: (principal: string) => boolean,
 ): DenyFindings {
   const notDenied: string[] = [];
   const conditional: string[] = [];
   const exempted = new Map<string, string[]>();
+  const sparedByUserId: string[] = [];
   const policies = { identity: [PROBE_IDENTITY_POLICY], resource: policy };
   for (const action of actions) {
     const decisions = new Set(
       ["workload", "outsider"].map((who) =>
-        decideAt(address, (filled) => probeRequest(who, filled, action, resourceFor(address, filled, action)), policies),
+        decideAtAny(
+          address,
+          (filled) => resourceFor(address, filled, action),
+          (filled, resource) => probeRequest(who, filled, action, resource),
+          policies,
+        ),
       ),
     );
     if (decisions.has("allowed")) notDenied.push(action);
@@ -44,13 +58,48 @@ export function checkDenies(
       if (mayBeSpared(principal)) continue;
       // The worst case for an unknown account: the spared principal is in the resource's.
       const at = address.account ? address : { ...address, account: parseArn(principal)?.account || undefined };
-      const decision = decideAt(at, (filled) => probeRequest(principal, filled, action, resourceFor(at, filled, action)), policies);
+      const decision = decideAtAny(
+        at,
+        (filled) => resourceFor(at, filled, action),
+        (filled, resource) => probeRequest(principal, filled, action, resource),
+        policies,
+      );
       if (decision !== "allowed") continue;
       const who = describePrincipal(index, principal);
       exempted.set(who, [...(exempted.get(who) ?? []), action]);
     }
+    for (const value of userIdExemptions(policy.statements, action)) {
+      const id = value.split(":")[0] ?? "";
+      // A pattern of ids (`AROA*:*`) spares the probe roles too, and was judged above.
+      if (/[*?]/.test(id) || id === "" || mayBeSpared(value)) continue;
+      const root = /^\d{12}$/.test(id) ? `arn:aws:iam::${id}:root` : undefined;
+      const identity = root ? undefined : identityForUniqueId(index, id);
+      const arn = identity ? stringField(identity.props.arn) : undefined;
+      const principal = root ?? (arn?.state === "known" ? arn.value : undefined);
+      if (principal === undefined) {
+        if (!sparedByUserId.includes(action)) sparedByUserId.push(action);
+        continue;
+      }
+      if (mayBeSpared(principal)) continue;
+      const userId = root ? id : value.includes(":") ? `${id}:unassigned-session` : id;
+      const at = address.account ? address : { ...address, account: parseArn(principal)?.account || undefined };
+      const decision = decideAtAny(
+        at,
+        (filled) => resourceFor(at, filled, action),
+        (filled, resource) => probeRequest(principal, filled, action, resource, { "aws:userid": userId }),
+        policies,
+      );
+      if (decision !== "allowed") continue;
+      const who = describePrincipal(index, principal);
+      exempted.set(who, [...new Set([...(exempted.get(who) ?? []), action])]);
+    }
   }
-  return { notDenied, conditional, exempted };
+  return { notDenied, conditional, exempted, sparedByUserId };
+}
+
+/** Why a policy whose Deny spares a principal by `aws:userid` is a gap, and what to write instead. */
+export function sparedByUserIdReason(policy: string, actions: readonly string[]): string {
+  return `${policy} spares a principal by aws:userId (a unique id, which no role this stack creates has before it is deployed) from its Deny of ${actions.join(", ")}, so whether it spares only break-glass principals cannot be decided; name the break-glass roles by ARN instead (ArnNotEquals on aws:PrincipalArn) and list them in breakGlassPrincipalArns`;
 }
 
 /** Whether a policy's Deny statements take an action from a caller: certainly, not, or only under an unevaluable condition. */

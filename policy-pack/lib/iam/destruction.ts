@@ -1,11 +1,13 @@
 import { parseArn } from "../arn";
 import type { StackIndex } from "../stackIndex";
 import { stringField } from "../values";
-import { decideAt, type Filled } from "./addresses";
-import { actionResource, defaultKeyPolicy, type BackupTarget } from "./backupTargets";
+import { decideAtAny, type Filled } from "./addresses";
+import { actionResources, defaultKeyPolicy, type BackupTarget } from "./backupTargets";
 import type { NamedStatements, Policies } from "./evaluate";
 import type { AttachedPolicy, Permissions } from "./effectivePermissions";
 import { statementCoversAction, type Statement } from "./policyDocument";
+import { userIdOf } from "./identities";
+import { RECOVERY_POINT_SERVICES } from "./probes";
 
 /** The destructive backup actions of CONTROLS.md. */
 export const DESTRUCTIVE_ACTIONS = [
@@ -76,6 +78,8 @@ function mayName(statement: Statement, target: BackupTarget): boolean {
   return statement.resources.some((pattern) => {
     if (pattern === "*") return true;
     const [, , service = "", , , ...rest] = pattern.split(":");
+    // A vault's recovery points may carry the ARN of their source service (an EBS snapshot, an RDS snapshot, …).
+    if (target.kind === "vault" && service.toLowerCase() !== "backup" && RECOVERY_POINT_SERVICES.has(service.toLowerCase())) return true;
     if (!/[*?]/.test(service) && service.toLowerCase() !== SERVICE_OF_KIND[target.kind]) return false;
     const resource = rest.join(":");
     // Recovery points' ARNs do not name their vault.
@@ -158,38 +162,65 @@ export function capability(index: StackIndex, permissions: Permissions, target: 
   const cached = cache.get(key);
   if (cached) return cached;
   const boundaries = known(permissions.boundaries);
-  const policies = (filled: Filled): Policies => ({
-    identity,
-    boundaries,
-    resource:
-      target.policy.state === "known"
-        ? target.policy.policy
-        : target.kind === "key" && target.policy.state === "absent"
-          ? defaultKeyPolicy(filled.account)
-          : undefined,
-  });
-  const decision = decideAt(
-    target.address,
-    (filled) => {
-      const principal = principalOf(permissions, filled);
-      return {
-        principal,
-        action,
-        resource: actionResource(target, filled, action),
-        resourceAccount: filled.account,
-        context: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": filled.account, "aws:SecureTransport": "true" },
-      };
-    },
-    policies,
-  );
+  const policiesWith =
+    (granting: readonly NamedStatements[]) =>
+    (filled: Filled): Policies => ({
+      identity: granting,
+      boundaries,
+      resource:
+        target.policy.state === "known"
+          ? target.policy.policy
+          : target.kind === "key" && target.policy.state === "absent"
+            ? defaultKeyPolicy(filled.account)
+            : undefined,
+    });
+  // Policies that name no resource answer alike for every kind of recovery point, unless the target's own policy tells them apart.
+  const resources = (filled: Filled) => {
+    const all = actionResources(target, filled, action);
+    return anyResource && target.policy.state !== "known" ? all.slice(0, 1) : all;
+  };
+  const decideWith = (granting: readonly NamedStatements[]) =>
+    decideAtAny(
+      target.address,
+      resources,
+      (filled, resource) => {
+        const principal = principalOf(permissions, filled);
+        return {
+          principal,
+          action,
+          resource,
+          resourceAccount: filled.account,
+          context: {
+            "aws:PrincipalArn": principal,
+            "aws:PrincipalAccount": filled.account,
+            "aws:SecureTransport": "true",
+            "aws:userid": userIdOf(permissions.identity),
+          },
+        };
+      },
+      policiesWith(granting),
+    );
+  const decision = decideWith(identity);
+  /**
+   * The policies that grant the action on this target by themselves (with the others'
+   * denies out of the way, which did not stop it): not every policy whose Allow covers
+   * the action, since its Resource may name other stores.
+   */
+  const through = (): string[] => {
+    const naming = covering.filter((p) =>
+      p.statements.some((s) => s.effect === "Allow" && statementCoversAction(s, action) && mayName(s, target)),
+    );
+    if (naming.length <= 1) return (naming.length === 1 ? naming : covering).map((p) => p.name);
+    const granting = naming.filter((p) => decideWith([p]) === "allowed");
+    return (granting.length > 0 ? granting : naming).map((p) => p.name);
+  };
   const doubts = [
     ...unreadableIdentity,
     ...unreadable(index, permissions.boundaries),
     ...(target.policy.state === "unknown" ? [target.policy.reason] : []),
   ];
   let result: Capability;
-  if (decision === "allowed")
-    result = doubts.length > 0 ? { state: "unknown", because: doubts } : { state: "allowed", through: covering.map((p) => p.name) };
+  if (decision === "allowed") result = doubts.length > 0 ? { state: "unknown", because: doubts } : { state: "allowed", through: through() };
   else if (decision === "conditional") result = { state: "conditional" };
   else result = unreadableIdentity.length > 0 ? { state: "unknown", because: unreadableIdentity } : { state: "denied" };
   cache.set(key, result);

@@ -69,6 +69,38 @@ export function identityForPrincipal(index: StackIndex, principal: string): Inde
   return kind && name ? lookup.byKindAndName.get(`${kind}/${name}`) : undefined;
 }
 
+/**
+ * The `aws:userid` of a session of a role no policy can name: IAM gives every role a
+ * fresh unique id when it is created, so a role being created (or a probe role that is
+ * no one in particular) has none that a policy written before it could hold.
+ */
+export const UNNAMED_ROLE_USER_ID = "AROAUNASSIGNEDROLEID0:unassigned-session";
+
+/** The stack identity whose `uniqueId` (known once it exists) is `id`. */
+export function identityForUniqueId(index: StackIndex, id: string): IndexedResource | undefined {
+  const byId = index.memo("identitiesByUniqueId", () => {
+    const out = new Map<string, IndexedResource>();
+    for (const identity of index.ofType(IAM_IDENTITY)) {
+      const unique = stringField(identity.props.uniqueId);
+      if (unique.state === "known" && unique.value !== "") out.set(unique.value, identity);
+    }
+    return out;
+  });
+  return byId.get(id);
+}
+
+/**
+ * The `aws:userid` an identity calls with: `<unique id>:<session>` for a role, its
+ * unique id for a user; while the unique id is unknown, the identity is being created
+ * and no policy can name it yet (nor a group's members, who are not known here).
+ */
+export function userIdOf(identity: IndexedResource): string {
+  const unique = stringField(identity.props.uniqueId);
+  // A group's members call as themselves.
+  if (unique.state !== "known" || unique.value === "" || identity.type === "aws:iam/group:Group") return UNNAMED_ROLE_USER_ID;
+  return identity.type === "aws:iam/role:Role" ? `${unique.value}:unassigned-session` : unique.value;
+}
+
 /** The identity a role reference (`iamRoleArn`, `role`) of `referrer` points to. */
 function roleReferredTo(index: StackIndex, referrer: IndexedResource, property: string, value: Value | undefined) {
   const byEdge = index.dependenciesOf(referrer, property, IAM_ROLE)[0];

@@ -23,7 +23,8 @@ export interface Statement {
   readonly condition: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
   /**
    * Condition keys that restrict who may call, lower-cased: those under an operator that
-   * requires a match (`StringEquals`, `ArnLike`, …) with no wildcard-only value. Negated
+   * requires a match (`StringEquals`, `ArnLike`, …) whose every value pins something down
+   * (not `*`, `arn:aws:iam::*:role/*`, …: see `valueNarrows`). Negated
    * operators, `Null`, `…IfExists` and `ForAllValues:` can be satisfied by anyone.
    */
   readonly conditionKeys: readonly string[];
@@ -39,6 +40,32 @@ function restricts(operator: string): boolean {
   const name = operator.replace(/^ForAnyValue:/i, "");
   if (/^ForAllValues:/i.test(name) || /IfExists$/i.test(name) || /^Null$/i.test(name)) return false;
   return /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|Bool|NumericEquals|IpAddress)$/i.test(name);
+}
+
+const ARN_KEYS: ReadonlySet<string> = new Set(["aws:principalarn", "aws:sourcearn"]);
+
+/**
+ * Whether one value of a matching condition pins something down, rather than matching
+ * anyone who cares to: a pattern such as `*`, `arn:aws:iam::*:role/*` or `AROA*` matches
+ * principals of every account, so it narrows nothing. An ARN pattern narrows when its
+ * account is literal (or, for an ARN without an account, such as a bucket's, its
+ * resource starts literally); `aws:userid` when its unique id, before `:`, is literal;
+ * `aws:PrincipalOrgPaths` when its organization is; any other value when it has no
+ * wildcard at all.
+ */
+function valueNarrows(key: string, value: string): boolean {
+  const wild = (text: string) => text === "" || /[*?]/.test(text);
+  const lower = key.toLowerCase();
+  if (ARN_KEYS.has(lower)) {
+    const [prefix = "", , service = "", , account = "", ...rest] = value.split(":");
+    if (prefix !== "arn" || wild(service)) return false;
+    if (account !== "") return !wild(account);
+    const resource = rest.join(":");
+    return resource !== "" && !/^[*?]/.test(resource);
+  }
+  if (lower === "aws:userid") return !wild(value.split(":")[0] ?? "");
+  if (lower === "aws:principalorgpaths") return !wild(value.split("/")[0] ?? "");
+  return !wild(value);
 }
 
 /**
@@ -242,7 +269,7 @@ function parseStatement(raw: Value, position: number, shape: "json" | "args"): S
   for (const [operator, entries] of Object.entries(condition)) {
     if (!restricts(operator)) continue;
     for (const [key, values] of Object.entries(entries)) {
-      if (values.length === 0 || values.some((value) => value === "*")) continue;
+      if (values.length === 0 || values.some((value) => !valueNarrows(key, value))) continue;
       conditionKeys.push(key.toLowerCase());
       if (key.toLowerCase() === "aws:principalarn" && !values.some((value) => /[*?]/.test(value))) {
         principalArnCondition = [...(principalArnCondition ?? []), ...values];

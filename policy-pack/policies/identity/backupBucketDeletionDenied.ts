@@ -1,8 +1,8 @@
 import { backupBucketFields, stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
-import { addressOf, decideAt } from "../../lib/iam/addresses";
-import { actionResource, type BackupTarget } from "../../lib/iam/backupTargets";
-import { checkDenies } from "../../lib/iam/denyCheck";
+import { addressOf, decideAtAny } from "../../lib/iam/addresses";
+import { actionResources, type BackupTarget } from "../../lib/iam/backupTargets";
+import { checkDenies, sparedByUserIdReason } from "../../lib/iam/denyCheck";
 import { backupIdentities, identityForPrincipal } from "../../lib/iam/identities";
 import { parsePolicyDocument, type Statement } from "../../lib/iam/policyDocument";
 import { breakGlass, probeRequest, PROBE_IDENTITY_POLICY } from "../../lib/iam/probes";
@@ -86,12 +86,12 @@ export const backupBucketDeletionDenied = defineStackPolicy(
       const target: BackupTarget = { resource: bucket, kind: "bucket", address, policy: { state: "absent" } };
       const identities = backupIdentities(index, config);
       const policy = { name: names, statements };
-      const { notDenied, conditional, exempted } = checkDenies(
+      const { notDenied, conditional, exempted, sparedByUserId } = checkDenies(
         index,
         address,
         policy,
         REQUIRED,
-        (_, filled, action) => actionResource(target, filled, action),
+        (_, filled, action) => actionResources(target, filled, action),
         (principal) => {
           const identity = identityForPrincipal(index, principal);
           return (identity !== undefined && identities.has(identity.urn)) || breakGlass(index, config.breakGlassPrincipalArns, principal);
@@ -114,12 +114,13 @@ export const backupBucketDeletionDenied = defineStackPolicy(
           ),
         );
       }
-      const withoutTls = decideAt(
+      if (sparedByUserId.length > 0) {
+        outcomes.push(unverifiable("policy", sparedByUserIdReason(names, sparedByUserId)));
+      }
+      const withoutTls = decideAtAny(
         address,
-        (filled) =>
-          probeRequest("workload", filled, "s3:GetObject", actionResource(target, filled, "s3:GetObject"), {
-            "aws:SecureTransport": "false",
-          }),
+        (filled) => actionResources(target, filled, "s3:GetObject"),
+        (filled, resource) => probeRequest("workload", filled, "s3:GetObject", resource, { "aws:SecureTransport": "false" }),
         { identity: [PROBE_IDENTITY_POLICY], resource: policy },
       );
       if (withoutTls === "allowed") {

@@ -2,7 +2,7 @@ import { backupBucketFields } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { conditionMakesBucketStatementNonPublic, parsePolicyDocument, statementAppliesToAnyone } from "../../lib/iam/policyDocument";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
-import { bucketPolicies, PUBLIC_ACCESS_SETTINGS, publicAccessBlocksOf, publicAccessSettings } from "../../lib/s3/bucketAccess";
+import { bucketPolicies, PUBLIC_ACCESS_SETTINGS, publicAccessSettings } from "../../lib/s3/bucketAccess";
 import { backupBuckets } from "../../lib/s3/buckets";
 import { describe } from "../../lib/stackIndex";
 
@@ -18,10 +18,10 @@ export const backupBucketPublicAccessBlocked = defineStackPolicy(
     nist: ["AC-3"],
     specification: "Access to backup information is enforced by policy, and no one outside the organization can read or change it (AC-3).",
     remediationSteps:
-      'Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true (or an aws.s3.AccountPublicAccessBlock that sets them for the account), and name the principals of every Allow statement of the bucket policy instead of "*".',
+      'Keep S3\'s default Block Public Access (all four settings on for every bucket created since April 2023): give the bucket no aws.s3.BucketPublicAccessBlock, or one with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true (an aws.s3.AccountPublicAccessBlock that sets them for the account also counts), and name the principals of every Allow statement of the bucket policy instead of "*".',
     remediation: {
       notFixed:
-        "the settings live in a separate aws.s3.BucketPublicAccessBlock (a new resource when missing), and a policy statement that allows any principal is the owner's to narrow.",
+        "a setting turned off lives in a separate aws.s3.BucketPublicAccessBlock or AccountPublicAccessBlock whose owner chose it (often for another bucket), and a policy statement that allows any principal is the owner's to narrow.",
     },
     url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
     config: { ...backupBucketFields },
@@ -43,14 +43,8 @@ export const backupBucketPublicAccessBlocked = defineStackPolicy(
         if (state.state === "unknown")
           outcomes.push(unverifiable(setting, `${setting} of ${describe(state.by)} is unknown ${index.unknownWhen}`));
       }
-      if (publicAccessBlocksOf(index, bucket).length === 0 && off.length === PUBLIC_ACCESS_SETTINGS.length) {
-        outcomes.push(
-          violated(
-            `${describe(bucket)} has no BucketPublicAccessBlock; add an aws.s3.BucketPublicAccessBlock for it with ${ALL_FOUR} set to true.`,
-          ),
-        );
-      } else if (off.length > 0) {
-        const blocks = publicAccessBlocksOf(index, bucket).map(describe).join(", ") || "no BucketPublicAccessBlock";
+      if (off.length > 0) {
+        const blocks = [...new Set(off.flatMap((setting) => settings[setting].by ?? []).map(describe))].join(", ");
         outcomes.push(
           violated(
             `${describe(bucket)} does not turn on ${off.join(", ")} (${blocks}); set ${off.length === 1 ? "it" : "them"} to true, so that all of ${ALL_FOUR} are on.`,

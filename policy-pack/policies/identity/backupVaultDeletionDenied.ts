@@ -1,9 +1,9 @@
-import { ANY_VAULT, vaultPolicies } from "../../lib/backup/vaultAccess";
+import { ANY_VAULT, hasWildcardAction, vaultPolicies } from "../../lib/backup/vaultAccess";
 import { stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { addressOf } from "../../lib/iam/addresses";
-import { checkDenies } from "../../lib/iam/denyCheck";
-import { breakGlass, vaultActionResource } from "../../lib/iam/probes";
+import { checkDenies, sparedByUserIdReason } from "../../lib/iam/denyCheck";
+import { breakGlass, vaultActionResources } from "../../lib/iam/probes";
 import { parsePolicyDocument } from "../../lib/iam/policyDocument";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe } from "../../lib/stackIndex";
@@ -72,15 +72,22 @@ export const backupVaultDeletionDenied = defineStackPolicy(
           );
           continue;
         }
-        const { notDenied, conditional, exempted } = checkDenies(
+        const at = `${describe(vault)} has a VaultPolicy (${describe(holder)})`;
+        for (const statement of parsed.statements.filter(hasWildcardAction)) {
+          outcomes.push(
+            violated(
+              `${at} whose statement ${statement.label} has a wildcard in Action, which AWS Backup does not support in a vault access policy, so the statement cannot be relied on; list each action by name (${required.join(", ")}).`,
+            ),
+          );
+        }
+        const { notDenied, conditional, exempted, sparedByUserId } = checkDenies(
           index,
           address,
-          { name: describe(holder), statements: parsed.statements },
+          { name: describe(holder), statements: parsed.statements.filter((statement) => !hasWildcardAction(statement)) },
           required,
-          vaultActionResource,
+          vaultActionResources,
           (principal) => breakGlass(index, config.breakGlassPrincipalArns, principal),
         );
-        const at = `${describe(vault)} has a VaultPolicy (${describe(holder)})`;
         if (notDenied.length > 0) {
           outcomes.push(
             violated(
@@ -102,6 +109,9 @@ export const backupVaultDeletionDenied = defineStackPolicy(
               `${describe(holder)} denies ${conditional.join(", ")} only under a Condition that cannot be evaluated before a request is made`,
             ),
           );
+        }
+        if (sparedByUserId.length > 0) {
+          outcomes.push(unverifiable("policy", sparedByUserIdReason(describe(holder), sparedByUserId)));
         }
       }
       return outcomes.length > 0 ? outcomes : SATISFIED;

@@ -1,4 +1,6 @@
 import {
+  conditionMakesBucketStatementNonPublic,
+  conditionNarrowsCaller,
   parsePolicyDocument,
   statementAppliesToAnyone,
   statementCoversAction,
@@ -45,6 +47,32 @@ describe("IAM policy documents", () => {
     expect(statementAppliesToAnyone(statement({ Effect: "Allow", Principal: { AWS: ["arn:a", "*"] } }))).toBe(true);
     expect(statementAppliesToAnyone(statement({ Effect: "Allow", NotPrincipal: { AWS: "arn:a" } }))).toBe(true);
     expect(statementAppliesToAnyone(statement({ Effect: "Allow", Principal: { Service: "*" } }))).toBe(false);
+  });
+
+  it("does not count a condition whose values match principals of every account as narrowing the caller", () => {
+    const anyone = (Condition: Record<string, unknown>) => statement({ Effect: "Allow", Principal: "*", Action: "kms:*", Condition });
+    for (const broad of [
+      { StringLike: { "aws:PrincipalArn": "*" } },
+      { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/*" } },
+      { ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::111122223333:role/admin", "arn:*:iam::*:*"] } },
+      { StringLike: { "aws:PrincipalAccount": "1111*" } },
+      { StringLike: { "aws:userid": "AROA*:*" } },
+      { StringLike: { "aws:PrincipalOrgPaths": "*/r-ab12/*" } },
+      { ArnLike: { "aws:SourceArn": "arn:aws:s3:::*" } },
+    ]) {
+      expect({ broad, narrows: conditionNarrowsCaller(anyone(broad)) }).toEqual({ broad, narrows: false });
+    }
+    for (const narrow of [
+      { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111122223333:role/*" } },
+      { StringEquals: { "aws:PrincipalAccount": "111122223333" } },
+      { StringLike: { "aws:userid": "AROAEXAMPLEID12345678:*" } },
+      { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/*" } },
+      { ArnLike: { "aws:SourceArn": "arn:aws:s3:::backup-logs" } },
+    ]) {
+      expect({ narrow, narrows: conditionNarrowsCaller(anyone(narrow)) }).toEqual({ narrow, narrows: true });
+    }
+    const vpce = (value: string) => conditionMakesBucketStatementNonPublic(anyone({ StringLike: { "aws:SourceVpce": value } }));
+    expect([vpce("vpce-*"), vpce("vpce-1a2b3c4d")]).toEqual([false, true]);
   });
 
   it("says what is wrong with a malformed document, without echoing it", () => {

@@ -222,13 +222,18 @@ describe(POLICY, () => {
     backupKey(stack, "fail-negated", grant({ StringNotEquals: { "kms:CallerAccount": "123456789012" } }));
     backupKey(stack, "fail-if-exists", grant({ StringEqualsIfExists: { "kms:CallerAccount": "123456789012" } }));
     backupKey(stack, "fail-wildcard-value", grant({ ArnLike: { "aws:PrincipalArn": "*" } }));
+    backupKey(stack, "fail-any-account-role", grant({ StringLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/*" } }));
+    backupKey(stack, "fail-any-org-path", grant({ "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-*" } }));
     backupKey(stack, "pass-org", grant({ StringEquals: { "aws:PrincipalOrgID": "o-abc123" } }));
+    backupKey(stack, "pass-account-roles", grant({ ArnLike: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/*" } }));
     const anyone = (name: string) => ({
       policy: POLICY,
       urn: urn(name),
       message: `Key '${name}' (encrypts Vault '${name}-vault') has a policy whose statement 2 allows any principal ("*") without a Condition on who the caller is; name the principals, or add a Condition such as kms:CallerAccount, aws:PrincipalOrgID or kms:ViaService.`,
     });
     expect(await check(stack, POLICY)).toEqual([
+      anyone("fail-any-account-role"),
+      anyone("fail-any-org-path"),
       anyone("fail-if-exists"),
       anyone("fail-negated"),
       anyone("fail-null"),

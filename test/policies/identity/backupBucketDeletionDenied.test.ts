@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { derived, FixtureStack, ref, type Fixture } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { check, GAPS } from "../../helpers";
 
 const POLICY = "backup-bucket-deletion-denied";
 const urn = (name: string) => `urn:pulumi:test::fixture::aws:s3/bucket:Bucket::${name}`;
@@ -123,6 +123,27 @@ describe(POLICY, () => {
         policy: POLICY,
         urn: urn("fail-exempts-app"),
         message: `Bucket 'fail-exempts-app' has a bucket policy (BucketPolicy 'fail-exempts-app-policy') whose Deny of ${REQUIRED.join(", ")} exempts Role 'app', which is neither its backup identity nor listed in breakGlassPrincipalArns; remove the exemption.`,
+      },
+    ]);
+  });
+
+  it("lists a Deny that spares a principal by aws:userId as a gap that says to name it by aws:PrincipalArn", async () => {
+    const stack = new FixtureStack();
+    bucketWith(stack, "gap-user-id", [
+      {
+        Effect: "Deny",
+        Principal: "*",
+        Action: REQUIRED,
+        Resource: resources("gap-user-id"),
+        Condition: { StringNotLike: { "aws:userId": "AROAEXAMPLEBREAKGLASS:*" } },
+      },
+      tls("gap-user-id"),
+    ]);
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: GAPS,
+        urn: urn("gap-user-id"),
+        message: `Bucket 'gap-user-id': 1 control could not be verified during preview:\n- backup-bucket-deletion-denied: BucketPolicy 'gap-user-id-policy' spares a principal by aws:userId (a unique id, which no role this stack creates has before it is deployed) from its Deny of ${REQUIRED.join(", ")}, so whether it spares only break-glass principals cannot be decided; name the break-glass roles by ARN instead (ArnNotEquals on aws:PrincipalArn) and list them in breakGlassPrincipalArns.`,
       },
     ]);
   });

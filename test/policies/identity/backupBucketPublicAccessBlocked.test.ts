@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { derived, FixtureStack, ref, unknown, type Fixture } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { check, GAPS } from "../../helpers";
 
 const POLICY = "backup-bucket-public-access-blocked";
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -43,29 +43,48 @@ describe(POLICY, () => {
     expect(await check(stack, POLICY)).toEqual([]);
   });
 
-  it("accepts the settings from an account-level block of the stack", async () => {
+  it("accepts a bucket without a block of its own (S3 turns all four on for new buckets), whatever the account-level block says", async () => {
     const stack = new FixtureStack();
-    stack.add(aws.s3.Bucket, "pass-account-block", BACKUP);
+    stack.add(aws.s3.BucketV2, "pass-default", BACKUP);
+    stack.add(aws.s3.Bucket, "pass-default-unknown-account", BACKUP);
+    const settings = stack.add(aws.ssm.Parameter, "account-settings", { type: "String", value: "false" });
+    stack.add(aws.s3.AccountPublicAccessBlock, "account", {
+      blockPublicAcls: false,
+      blockPublicPolicy: false,
+      ignorePublicAcls: ref(settings, "value") as unknown as boolean,
+    });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([]);
+  });
+
+  it("accepts the settings a bucket's block leaves off from an account-level block of the stack", async () => {
+    const stack = new FixtureStack();
+    blocked(stack, "pass-account-block", { blockPublicAcls: false });
     stack.add(aws.s3.AccountPublicAccessBlock, "account", ALL_ON);
     expect(await check(stack, POLICY)).toEqual([]);
   });
 
-  it("rejects a backup bucket without a block, and one with settings off or left unset", async () => {
+  it("rejects a block that turns settings off or leaves them unset, unless the account-level block turns them on", async () => {
     const stack = new FixtureStack();
-    stack.add(aws.s3.BucketV2, "fail-no-block", BACKUP);
+    blocked(stack, "fail-all-off", {
+      blockPublicAcls: false,
+      blockPublicPolicy: false,
+      ignorePublicAcls: false,
+      restrictPublicBuckets: false,
+    });
     blocked(stack, "fail-partial", { blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: true });
+    stack.add(aws.s3.AccountPublicAccessBlock, "account", { blockPublicAcls: true, blockPublicPolicy: false });
     expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-all-off"),
+        message:
+          "Bucket 'fail-all-off' does not turn on blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets (BucketPublicAccessBlock 'fail-all-off-pab'); set them to true, so that all of blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets are on.",
+      },
       {
         policy: POLICY,
         urn: urn("fail-partial"),
         message:
           "Bucket 'fail-partial' does not turn on blockPublicPolicy, restrictPublicBuckets (BucketPublicAccessBlock 'fail-partial-pab'); set them to true, so that all of blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets are on.",
-      },
-      {
-        policy: POLICY,
-        urn: "urn:pulumi:test::fixture::aws:s3/bucketV2:BucketV2::fail-no-block",
-        message:
-          "BucketV2 'fail-no-block' has no BucketPublicAccessBlock; add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true.",
       },
     ]);
   });

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { derived, FixtureStack, ref, type Fixture } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { check, GAPS } from "../../helpers";
 
 const POLICY = "backup-vault-deletion-denied";
 const VAULT = "aws:backup/vault:Vault";
@@ -29,9 +29,8 @@ describe(POLICY, () => {
     vaultWith(stack, "pass-not-principal", undefined);
     stack.add(aws.backup.VaultPolicy, "pass-not-principal-policy", {
       backupVaultName: "pass-not-principal",
-      policy: JSON.stringify({ Statement: { Effect: "deny", NotPrincipal: { AWS: BREAK_GLASS }, Action: "backup:*", Resource: "*" } }),
+      policy: JSON.stringify({ Statement: { Effect: "deny", NotPrincipal: { AWS: BREAK_GLASS }, Action: ACTIONS, Resource: "*" } }),
     });
-    vaultWith(stack, "pass-object", denyAll({ Action: ["backup:Delete*", "backup:Update*", "backup:Put*"] }));
     expect(await check(stack, POLICY, { [POLICY]: { breakGlassPrincipalArns: [BREAK_GLASS] } })).toEqual([]);
   });
 
@@ -59,6 +58,38 @@ describe(POLICY, () => {
         message:
           'Vault \'fail-tls-only\' has a VaultPolicy (VaultPolicy \'fail-tls-only-policy\') that does not deny backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle, backup:PutBackupVaultAccessPolicy to every principal; add a statement { Effect: "Deny", Principal: "*", Action: those actions, Resource: "*" } excepting only the roles listed in breakGlassPrincipalArns.',
       },
+    ]);
+  });
+
+  it("rejects a wildcard in Action, which vault access policies do not support, and a Deny that leaves some kinds of recovery point out", async () => {
+    const stack = new FixtureStack();
+    vaultWith(stack, "fail-star", denyAll({ Action: "backup:*" }));
+    vaultWith(
+      stack,
+      "fail-prefixes",
+      JSON.stringify({
+        Statement: [
+          { Effect: "Deny", Principal: "*", Action: ["backup:Delete*", "backup:Update*"], Resource: "*" },
+          { Effect: "Deny", Principal: "*", Action: "backup:PutBackupVaultAccessPolicy", Resource: "*" },
+        ],
+      }),
+    );
+    vaultWith(stack, "fail-own-points-only", denyAll({ Resource: "arn:aws:backup:*:*:recovery-point:*" }));
+    vaultWith(stack, "pass-every-kind", denyAll({ Resource: ["arn:aws:backup:*:*:recovery-point:*", "arn:aws:*:*:*:*"] }));
+    const wildcard = (name: string, label: string) =>
+      `Vault '${name}' has a VaultPolicy (VaultPolicy '${name}-policy') whose statement ${label} has a wildcard in Action, which AWS Backup does not support in a vault access policy, so the statement cannot be relied on; list each action by name (backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle, backup:PutBackupVaultAccessPolicy).`;
+    const notDenied = (name: string, actions: string) =>
+      `Vault '${name}' has a VaultPolicy (VaultPolicy '${name}-policy') that does not deny ${actions} to every principal; add a statement { Effect: "Deny", Principal: "*", Action: those actions, Resource: "*" } excepting only the roles listed in breakGlassPrincipalArns.`;
+    expect(await check(stack, POLICY)).toEqual([
+      { policy: POLICY, urn: urn("fail-own-points-only"), message: notDenied("fail-own-points-only", ACTIONS.join(", ")) },
+      {
+        policy: POLICY,
+        urn: urn("fail-prefixes"),
+        message: notDenied("fail-prefixes", "backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle"),
+      },
+      { policy: POLICY, urn: urn("fail-prefixes"), message: wildcard("fail-prefixes", "1") },
+      { policy: POLICY, urn: urn("fail-star"), message: notDenied("fail-star", ACTIONS.join(", ")) },
+      { policy: POLICY, urn: urn("fail-star"), message: wildcard("fail-star", "1") },
     ]);
   });
 
@@ -118,6 +149,57 @@ describe(POLICY, () => {
         urn: urn("gap-source-ip"),
         message:
           "Vault 'gap-source-ip': 1 control could not be verified during preview:\n- backup-vault-deletion-denied: VaultPolicy 'gap-source-ip-policy' denies backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle, backup:PutBackupVaultAccessPolicy only under a Condition that cannot be evaluated before a request is made.",
+      },
+    ]);
+  });
+
+  it("judges a break-glass exception written with aws:userId as far as it can be proven, and says how to write it otherwise", async () => {
+    const stack = new FixtureStack();
+    const byUserId = (...ids: string[]) => denyAll({ Condition: { StringNotLike: { "aws:userId": ids } } });
+    vaultWith(stack, "gap-user-id", byUserId("AROAEXAMPLEBREAKGLASS:*"));
+    vaultWith(stack, "fail-user-id-root", byUserId("AROAEXAMPLEBREAKGLASS:*", "123456789012"));
+    vaultWith(stack, "fail-user-id-any-role", byUserId("AROA*:*"));
+    vaultWith(stack, "pass-user-id-listed", byUserId("AROAEXAMPLEBREAKGLASS:*"));
+    const config = { [POLICY]: { breakGlassPrincipalArns: ["AROAEXAMPLEBREAKGLASS:*"] } };
+    const at = (name: string) => `Vault '${name}' has a VaultPolicy (VaultPolicy '${name}-policy')`;
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-user-id-any-role"),
+        message: `${at("fail-user-id-any-role")} that does not deny ${ACTIONS.join(", ")} to every principal; add a statement { Effect: "Deny", Principal: "*", Action: those actions, Resource: "*" } excepting only the roles listed in breakGlassPrincipalArns.`,
+      },
+      {
+        policy: POLICY,
+        urn: urn("fail-user-id-root"),
+        message: `${at("fail-user-id-root")} whose Deny of ${ACTIONS.join(", ")} exempts an account root, which breakGlassPrincipalArns does not list; remove the exemption, or list the principal in breakGlassPrincipalArns if it is a break-glass role.`,
+      },
+      ...["fail-user-id-root", "gap-user-id", "pass-user-id-listed"].map((name) => ({
+        policy: GAPS,
+        urn: urn(name),
+        message: `Vault '${name}': 1 control could not be verified during preview:\n- backup-vault-deletion-denied: VaultPolicy '${name}-policy' spares a principal by aws:userId (a unique id, which no role this stack creates has before it is deployed) from its Deny of ${ACTIONS.join(", ")}, so whether it spares only break-glass principals cannot be decided; name the break-glass roles by ARN instead (ArnNotEquals on aws:PrincipalArn) and list them in breakGlassPrincipalArns.`,
+      })),
+    ]);
+    expect(await check(stack, [POLICY, GAPS], config)).toEqual([
+      expect.objectContaining({ urn: urn("fail-user-id-any-role") }),
+      expect.objectContaining({ urn: urn("fail-user-id-root") }),
+    ]);
+  });
+
+  it("matches an aws:userId exception to a stack role by its unique id once it is known", async () => {
+    const stack = new FixtureStack({ mode: "known" });
+    const role = (name: string, uniqueId: string) =>
+      stack.addType("aws:iam/role:Role", name, { name, uniqueId, assumeRolePolicy: JSON.stringify({ Statement: [] }) });
+    role("break-glass", "AROAEXAMPLEBREAKGLASS");
+    role("ops", "AROAEXAMPLEOPSROLE00");
+    const byUserId = (...ids: string[]) => denyAll({ Condition: { StringNotLike: { "aws:userId": ids } } });
+    vaultWith(stack, "pass-break-glass-id", byUserId("AROAEXAMPLEBREAKGLASS:*"));
+    vaultWith(stack, "fail-ops-id", byUserId("AROAEXAMPLEBREAKGLASS:*", "AROAEXAMPLEOPSROLE00:*"));
+    const config = { [POLICY]: { breakGlassPrincipalArns: ["arn:aws:iam::123456789012:role/break-glass"] } };
+    expect(await check(stack, [POLICY, GAPS], config)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn("fail-ops-id"),
+        message: `Vault 'fail-ops-id' has a VaultPolicy (VaultPolicy 'fail-ops-id-policy') whose Deny of ${ACTIONS.join(", ")} exempts Role 'ops', which breakGlassPrincipalArns does not list; remove the exemption, or list the principal in breakGlassPrincipalArns if it is a break-glass role.`,
       },
     ]);
   });

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { derived, FixtureStack, ref, type Fixture } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { check, GAPS } from "../../helpers";
 
 const POLICY = "workload-identity-cannot-destroy-backups";
 const ROLE = "aws:iam/role:Role";
@@ -123,6 +123,50 @@ describe(POLICY, () => {
     expect(await check(stack, POLICY)).toEqual([]);
   });
 
+  it("reaches a vault's recovery points by the ARN of their source service (EBS, RDS, Aurora) as well as their own", async () => {
+    const { stack } = stores();
+    const points = (name: string, Resource: string | string[]) =>
+      role(stack, name, {
+        inlinePolicies: [
+          {
+            name: "points",
+            policy: doc({ Effect: "Allow", Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"], Resource }),
+          },
+        ],
+      });
+    points("fail-ebs-snapshots", "arn:aws:ec2:*::snapshot/*");
+    points("fail-rds-snapshots", ["arn:aws:rds:*:*:snapshot:*", "arn:aws:rds:*:*:cluster-snapshot:*"]);
+    points("fail-own-recovery-points", "arn:aws:backup:*:*:recovery-point:*");
+    points("pass-ec2-instances", "arn:aws:ec2:*:*:instance/*");
+    const onPoints = (name: string) => ({
+      policy: POLICY,
+      urn: urn(ROLE, name),
+      message: `Role '${name}' may backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle on Vault 'vault' through inline policy 1 of Role '${name}'; ${REMEDY}`,
+    });
+    expect(await check(stack, POLICY)).toEqual([
+      onPoints("fail-ebs-snapshots"),
+      onPoints("fail-own-recovery-points"),
+      onPoints("fail-rds-snapshots"),
+    ]);
+  });
+
+  it("names only the policies that grant the action on the store, not every policy whose Allow covers it", async () => {
+    const { stack } = stores();
+    const mixed = role(stack, "fail-mixed");
+    const grant = (name: string, Resource: string) =>
+      stack.add(aws.iam.RolePolicy, name, {
+        role: ref(mixed, "name"),
+        policy: doc({ Effect: "Allow", Action: "s3:DeleteObject", Resource }),
+      });
+    grant("app-data", "arn:aws:s3:::app-data/*");
+    grant("any-data", "arn:aws:s3:::*-data/*");
+    grant("backups", "arn:aws:s3:::backup-bucket/*");
+    grant("all-backups", "arn:aws:s3:::backup-*");
+    expect(await check(stack, POLICY)).toEqual([
+      onBucket(ROLE, "fail-mixed", "RolePolicy 'backups', RolePolicy 'all-backups'", "s3:DeleteObject"),
+    ]);
+  });
+
   it("leaves backup identities and break-glass roles to their own controls", async () => {
     const { stack, vault } = stores();
     const backupRole = role(stack, "backup-role", { managedPolicyArns: [managed("service-role/AWSBackupServiceRolePolicyForBackup")] });
@@ -142,7 +186,7 @@ describe(POLICY, () => {
     const { stack, vault, bucket } = stores();
     stack.add(aws.backup.VaultPolicy, "vault-policy", {
       backupVaultName: ref(vault, "name"),
-      policy: doc({ Effect: "Deny", Principal: "*", Action: "backup:*", Resource: "*" }),
+      policy: doc({ Effect: "Deny", Principal: "*", Action: VAULT_ACTIONS.split(", "), Resource: "*" }),
     });
     stack.add(aws.s3.BucketPolicy, "bucket-policy", {
       bucket: ref(bucket, "id"),
@@ -157,6 +201,12 @@ describe(POLICY, () => {
     stack.add(aws.backup.Vault, "keyed-vault", { name: "keyed", kmsKeyArn: ref(key, "arn") });
     stack.add(aws.backup.VaultPolicy, "keyed-vault-policy", {
       backupVaultName: "keyed",
+      policy: doc({ Effect: "Deny", Principal: "*", Action: VAULT_ACTIONS.split(", "), Resource: "*" }),
+    });
+    // AWS Backup does not support a wildcard in a vault access policy's Action: this Deny protects nothing.
+    const starred = stack.add(aws.backup.Vault, "starred-vault", { name: "starred" });
+    stack.add(aws.backup.VaultPolicy, "starred-vault-policy", {
+      backupVaultName: ref(starred, "name"),
       policy: doc({ Effect: "Deny", Principal: "*", Action: "backup:*", Resource: "*" }),
     });
     role(stack, "fail-admin", { managedPolicyArns: [managed("AdministratorAccess")] });
@@ -164,8 +214,33 @@ describe(POLICY, () => {
       {
         policy: POLICY,
         urn: urn(ROLE, "fail-admin"),
+        message: `Role 'fail-admin' may ${VAULT_ACTIONS} on Vault 'starred-vault' through managed policy AdministratorAccess; ${REMEDY}`,
+      },
+      {
+        policy: POLICY,
+        urn: urn(ROLE, "fail-admin"),
         message: `Role 'fail-admin' may kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy, kms:CreateGrant on Key 'backup-key' through managed policy AdministratorAccess; ${REMEDY}`,
       },
+    ]);
+  });
+
+  it("counts a vault policy whose Deny spares a break-glass role by aws:userId: a workload role is not that role", async () => {
+    const { stack, vault } = stores();
+    stack.add(aws.backup.VaultPolicy, "vault-policy", {
+      backupVaultName: ref(vault, "name"),
+      policy: doc({
+        Effect: "Deny",
+        Principal: "*",
+        Action: VAULT_ACTIONS.split(", "),
+        Resource: "*",
+        Condition: { StringNotLike: { "aws:userId": ["AROAEXAMPLEBREAKGLASS:*", "123456789012"] } },
+      }),
+    });
+    role(stack, "fail-admin", { managedPolicyArns: [managed("AdministratorAccess")] });
+    // The vault's own control lists the exception as its gap; the workload has none.
+    const found = await check(stack, [POLICY, GAPS]);
+    expect(found.filter((v) => v.urn === urn(ROLE, "fail-admin"))).toEqual([
+      onBucket(ROLE, "fail-admin", "managed policy AdministratorAccess"),
     ]);
   });
 
