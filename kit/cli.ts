@@ -160,6 +160,8 @@ export function resultJson(result: AnalysisResult): string {
         severity,
         message,
       })),
+      // Which inputs each remediation changed, by name: the values stay out of the output, as in messages.
+      remediations: result.remediations.map(({ policy, urn, properties }) => ({ policy, urn, properties: Object.keys(properties) })),
     },
     null,
     2,

@@ -55,6 +55,49 @@ describe("backup-guardrails preview", () => {
     expect(sortDiagnostics(result.diagnostics)).toEqual(expected("examples/provider-managed-keys/expected.json").diagnostics);
   });
 
+  it("lists, as JSON, what remediate changed by property name, and only what it could not fix stays reported", async () => {
+    const config = tempFile(
+      "remediate.json",
+      JSON.stringify({
+        "backup-key-rotation-enabled": "remediate",
+        "backup-key-deletion-protected": "remediate",
+        "backup-bucket-versioning-enabled": "remediate",
+      }),
+    );
+    const { code, out } = await run("preview", path.join(ROOT, "examples", "weak-key-controls"), "--policy-pack-config", config, "--json");
+    expect(code).toBe(1);
+    const result = JSON.parse(out) as { diagnostics: ExpectedDiagnostic[]; remediations: unknown[] };
+    const KEY = "urn:pulumi:dev::weak-key-controls::aws:kms/key:Key::";
+    expect(result.remediations).toEqual([
+      { policy: "backup-key-rotation-enabled", urn: `${KEY}fail-weak-bucket-key`, properties: ["rotationPeriodInDays"] },
+      {
+        policy: "backup-bucket-versioning-enabled",
+        urn: "urn:pulumi:dev::weak-key-controls::aws:s3/bucket:Bucket::weak-key-bucket",
+        properties: ["versioning"],
+      },
+      { policy: "backup-key-rotation-enabled", urn: `${KEY}fail-weak-vault-key`, properties: ["enableKeyRotation"] },
+      { policy: "backup-key-deletion-protected", urn: `${KEY}fail-weak-vault-key`, properties: ["deletionWindowInDays"] },
+    ]);
+    // A disabled key and a bypassed lockout check are the key owner's to change: still reported, as mandatory.
+    const remediable = ["backup-key-rotation-enabled", "backup-key-deletion-protected", "backup-bucket-versioning-enabled"];
+    expect(sortDiagnostics(result.diagnostics.filter((d) => remediable.includes(d.policy)))).toEqual([
+      {
+        policy: "backup-key-deletion-protected",
+        urn: `${KEY}fail-weak-bucket-key`,
+        enforcementLevel: "mandatory",
+        message:
+          "Key 'fail-weak-bucket-key' (encrypts Bucket 'weak-key-bucket') is disabled (isEnabled: false), so nothing it encrypts can be restored; set isEnabled: true.",
+      },
+      {
+        policy: "backup-key-deletion-protected",
+        urn: `${KEY}fail-weak-vault-key`,
+        enforcementLevel: "mandatory",
+        message:
+          "Key 'fail-weak-vault-key' (encrypts Vault 'weak-key-vault') sets bypassPolicyLockoutSafetyCheck: true, which lets a policy lock every administrator out of the key; remove it.",
+      },
+    ]);
+  });
+
   it("applies a --policy-pack-config file: with every level advisory the same findings let the preview pass", async () => {
     const config = tempFile("config.json", JSON.stringify({ all: "advisory" }));
     const { code, out } = await run(
