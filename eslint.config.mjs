@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "policy-pack/bin/", "**/*.js", "**/*.mjs"] },
+  { ignores: ["node_modules/", "dist/", "policy-pack/bin/", "kit/dist/", "**/*.js", "**/*.mjs"] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -23,7 +23,7 @@ export const USAGE = `Usage:
 
 Options:
   --policy-pack-config <file>  policy configuration, as for pulumi preview
-  --policy-pack <dir>          the pack to run (default: this repository's policy-pack)
+  --policy-pack <dir>          the pack to run (default: the installed aws-backup-guardrails)
   --json                       print the result as JSON
   --sarif                      print the result as SARIF 2.1.0 (for code-scanning dashboards)
   --known                      (preview) every value known, as in an update of an existing stack
@@ -102,12 +102,22 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   };
 }
 
-/** The policy-pack directory of this repository, found from wherever the kit runs. */
+/**
+ * The pack this kit travels with: the installed `aws-backup-guardrails` package (a
+ * dependency of the kit's package, so the two versions match), else, for a kit run from
+ * source, this repository's policy-pack directory.
+ */
 export function defaultPackDir(): string {
+  try {
+    const installed = path.dirname(require.resolve("aws-backup-guardrails/package.json"));
+    if (fs.existsSync(path.join(installed, "PulumiPolicy.yaml"))) return installed;
+  } catch {
+    // Not installed: look for the repository's pack.
+  }
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, "policy-pack", "PulumiPolicy.yaml"))) return path.join(dir, "policy-pack");
   }
-  throw new UsageError("cannot find the policy-pack directory; pass --policy-pack");
+  throw new UsageError("cannot find the aws-backup-guardrails pack (install it, or pass --policy-pack)");
 }
 
 function readJson(file: string, what: string): unknown {
@@ -227,7 +237,8 @@ export async function main(
   }
 }
 
-if (require.main === module) {
+/** The command line: runs `main` on the process's arguments and exits with its status. */
+export function runCommand(): void {
   main(
     process.argv.slice(2),
     (text) => process.stdout.write(`${text}\n`),
@@ -240,3 +251,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runCommand();

@@ -11,6 +11,9 @@
  * - Program recorder: `recordProgram` runs a real program under Pulumi's mocks and
  *   returns the engine's view of its preview (or, with `mode: "known"`, of an update).
  * - Stack export: `readStackExport` turns `pulumi stack export` JSON into the same view.
+ * - The pack: `defaultPackDir()` is the installed `aws-backup-guardrails` package's
+ *   directory (for `runPolicyPack`), and `policies` its policy list (for `runPolicies`,
+ *   whole or one policy at a time).
  */
 export { derived, FixtureStack, ref, secret, unknown, type Fixture, type FixtureOptions, type FixtureStackOptions } from "./fixtures";
 export { runPolicies, type InProcessOptions } from "./inProcess";
@@ -21,3 +24,5 @@ export { formatResult } from "./engine/format";
 export { recordProgram, RecordError, type RecordOptions } from "./recorder";
 export { readStackExport, StackExportError } from "./export";
 export { UNKNOWN_SENTINEL, type EngineResource, type EngineView } from "./view";
+export { defaultPackDir } from "./cli";
+export { policies } from "aws-backup-guardrails/bin/policies";

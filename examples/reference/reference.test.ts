@@ -4,9 +4,7 @@
  * over it as `pulumi preview --policy-pack` would, and assert there is nothing to fix.
  */
 import * as aws from "@pulumi/aws";
-import { FixtureStack, recordProgram, ref, runPolicies, runPolicyPack } from "../../kit";
-import { defaultPackDir } from "../../kit/cli";
-import { policies } from "../../policy-pack/policies";
+import { defaultPackDir, FixtureStack, policies, recordProgram, ref, runPolicies, runPolicyPack } from "backup-guardrails";
 
 describe("the reference program against aws-backup-guardrails", () => {
   it("passes every backup guardrail in a first preview", async () => {
