@@ -407,7 +407,12 @@ export function selectionMethods(index: StackIndex, selection: ParsedSelection, 
   const ownTags = stringMapField(index.setting(resource, ["tags"]));
   for (const test of selection.tags) {
     if (tagMatches(test, subject) === "no") continue;
-    const own = ownTags.state !== "known" || test.key === "unknown" || Object.prototype.hasOwnProperty.call(ownTags.value.known, test.key);
+    // A tag the resource does not set itself comes from its provider's defaultTags.
+    const own =
+      test.key === "unknown" ||
+      ownTags.state === "unknown" ||
+      (ownTags.state === "known" &&
+        (Object.prototype.hasOwnProperty.call(ownTags.value.known, test.key) || ownTags.value.unknownKeys.includes(test.key)));
     const method: SelectionMethod = own ? "tag" : "default tags";
     if (!out.includes(method)) out.push(method);
   }
