@@ -11,6 +11,8 @@
  * - Program recorder: `recordProgram` runs a real program under Pulumi's mocks and
  *   returns the engine's view of its preview (or, with `mode: "known"`, of an update).
  * - Stack export: `readStackExport` turns `pulumi stack export` JSON into the same view.
+ * - Evidence report: `buildReport` turns a view and the pack's run into CP-9 evidence
+ *   (`EvidenceReport`, the JSON of `backup-guardrails report`); `reportMarkdown` renders it.
  */
 export { derived, FixtureStack, ref, secret, unknown, type Fixture, type FixtureOptions, type FixtureStackOptions } from "./fixtures";
 export { runPolicies, type InProcessOptions } from "./inProcess";
@@ -21,3 +23,4 @@ export { formatResult } from "./engine/format";
 export { recordProgram, RecordError, type RecordOptions } from "./recorder";
 export { readStackExport, StackExportError } from "./export";
 export { UNKNOWN_SENTINEL, type EngineResource, type EngineView } from "./view";
+export { buildReport, reportMarkdown, REPORT_FORMAT, type EvidenceReport, type ControlStatus } from "./report";

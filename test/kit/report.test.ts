@@ -162,6 +162,26 @@ describe("backup-guardrails report", () => {
     expect(`${out.join("\n")}\n`).toBe(fs.readFileSync(path.join(GOLDEN, "weak-key-controls.stack-export.md"), "utf8"));
   });
 
+  it("never shows a secret: a key ARN given as a secret config value is said to be one", async () => {
+    const secretArn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const out: string[] = [];
+    await main(
+      ["report", path.join(ROOT, "examples", "outside-values"), "--json", "--config", `outside-values:vaultKeyArn=${secretArn}`],
+      (t) => out.push(t),
+      () => undefined,
+      { packs },
+    );
+    const report = JSON.parse(out.join("\n")) as EvidenceReport;
+    expect(out.join("\n")).not.toContain(secretArn);
+    expect(report.vaults.find((vault) => vault.resource.name === "config-key-vault")!.key).toEqual({
+      custody: "key outside this stack",
+      reference: "a secret value",
+      rotationEnabled: "not visible from this stack",
+      rotationPeriodDays: "not visible from this stack",
+      deletionWindowDays: "not visible from this stack",
+    });
+  });
+
   it("gives valid SARIF 2.1.0", async () => {
     const out: string[] = [];
     const code = await main(
