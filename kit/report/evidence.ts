@@ -263,6 +263,8 @@ export interface ReportOptions {
 
 /** The gap-listing policy: its findings say which other controls could not be verified. */
 export const GAPS_POLICY = "preview-verification-gaps";
+/** The coverage policy, whose config says whether S3 data buckets must be in a plan. */
+const COVERAGE_POLICY = "data-store-in-backup-plan";
 
 const VAULTS = union(BACKUP_VAULT, AIR_GAPPED_VAULT);
 
@@ -541,10 +543,20 @@ export function buildReport(view: EngineView, result: AnalysisResult, options: R
   const read = new Reader(index);
   const notes: string[] = [];
 
-  // Data stores: every one AWS Backup can protect, and S3 buckets that a selection backs up (or may).
+  const config = reconcileConfig(result.info, options.policyPackConfig ?? {}, []);
+
+  // Data stores: every one AWS Backup can protect, and the S3 buckets that a selection backs
+  // up (or may) or that data-store-in-backup-plan requires in a plan (includeS3).
+  const requiredBuckets = new Set(
+    (packPolicies as readonly BackupPolicy[])
+      .find((policy) => policy.name === COVERAGE_POLICY)
+      ?.subjectsOf(index, config[COVERAGE_POLICY]?.properties ?? {})
+      ?.filter((subject) => S3_BUCKET.has(subject.type))
+      .map((bucket) => bucket.urn) ?? [],
+  );
   const candidates = [
     ...index.ofType(DATA_STORE_TYPES),
-    ...index.ofType(S3_BUCKET).filter((bucket) => protection(index, bucket).state !== "no"),
+    ...index.ofType(S3_BUCKET).filter((bucket) => requiredBuckets.has(bucket.urn) || protection(index, bucket).state !== "no"),
   ];
   const protectsByPlan = new Map<string, string[]>();
   const dataStores: DataStoreEvidence[] = candidates.map((resource) => {
@@ -598,7 +610,7 @@ export function buildReport(view: EngineView, result: AnalysisResult, options: R
     };
   });
 
-  const controls = controlsOf(index, result, options.policyPackConfig, notes);
+  const controls = controlsOf(index, result, config, notes);
   const count = (status: ControlStatus) => controls.filter((control) => control.status === status).length;
   return {
     format: REPORT_FORMAT,
@@ -675,9 +687,12 @@ function ruleOf(read: Reader, plan: IndexedResource, rule: PlanRule): RuleEviden
   };
 }
 
-function controlsOf(index: StackIndex, result: AnalysisResult, policyPackConfig: unknown, notes: string[]): ControlEvidence[] {
-  const warnings: string[] = [];
-  const config = reconcileConfig(result.info, policyPackConfig ?? {}, warnings);
+function controlsOf(
+  index: StackIndex,
+  result: AnalysisResult,
+  config: ReturnType<typeof reconcileConfig>,
+  notes: string[],
+): ControlEvidence[] {
   const gaps = gapsByPolicy(result.diagnostics);
   const known = new Map((packPolicies as readonly BackupPolicy[]).map((policy) => [policy.name, policy]));
   const gapsPolicy = result.info.policies.find((policy) => policy.name === GAPS_POLICY);

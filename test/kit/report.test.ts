@@ -10,6 +10,7 @@
  */
 import "@microsoft/jest-sarif";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import type { Log } from "sarif";
 import { defaultPackDir, main } from "../../kit/cli";
@@ -180,6 +181,42 @@ describe("backup-guardrails report", () => {
       rotationPeriodDays: "not visible from this stack",
       deletionWindowDays: "not visible from this stack",
     });
+  });
+
+  it("takes the run's policy configuration: a disabled control says so, and S3 data buckets count when includeS3 asks for them", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-config-"));
+    const config = path.join(dir, "config.json");
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        "backup-plan-frequency": "disabled",
+        "preview-verification-gaps": "disabled",
+        "data-store-in-backup-plan": { includeS3: true, backupBucketTags: { purpose: "none" } },
+      }),
+    );
+    const out: string[] = [];
+    try {
+      await main(
+        ["report", path.join(ROOT, "examples", "provider-managed-keys"), "--json", "--policy-pack-config", config],
+        (t) => out.push(t),
+        () => undefined,
+        { packs },
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const report = JSON.parse(out.join("\n")) as EvidenceReport;
+    expect(report.controls.find((c) => c.policy === "backup-plan-frequency")).toMatchObject({
+      status: "disabled",
+      enforcementLevel: "disabled",
+    });
+    expect(report.notes).toEqual([
+      "preview-verification-gaps is disabled, so this run lists no unverifiable control: a control reported satisfied may have been unverifiable on some resource.",
+    ]);
+    expect(report.dataStores.map((s) => [s.resource.name, s.resourceType, s.protection])).toEqual([
+      ["fail-bucket-sse-s3", "S3", "unprotected"],
+    ]);
+    expect(report.controls.find((c) => c.policy === "data-store-in-backup-plan")!.status).toBe("violated");
   });
 
   it("gives valid SARIF 2.1.0", async () => {
