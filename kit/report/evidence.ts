@@ -360,25 +360,26 @@ class Reader {
 
   private stackKey(key: IndexedResource): KeyCustody {
     const setting = (resource: IndexedResource, property: string) => this.index.setting(resource, [property]);
-    const deletionWindowDays = this.number(numberField(setting(key, "deletionWindowInDays")), 30);
-    const base = { custody: "customer-managed key of this stack" as const, key: ref(key), deletionWindowDays };
-    if (KMS_EXTERNAL_KEY.has(key.type) || KMS_REPLICA_EXTERNAL_KEY.has(key.type)) {
-      // Imported key material does not rotate automatically.
-      return { ...base, rotationEnabled: "not applicable", rotationPeriodDays: null };
-    }
+    const custody = (rotationEnabled: KeyCustody["rotationEnabled"], rotationPeriodDays: KeyCustody["rotationPeriodDays"]): KeyCustody => ({
+      custody: "customer-managed key of this stack",
+      key: ref(key),
+      rotationEnabled,
+      rotationPeriodDays,
+      deletionWindowDays: this.number(numberField(setting(key, "deletionWindowInDays")), 30),
+    });
+    // Imported key material does not rotate automatically.
+    if (KMS_EXTERNAL_KEY.has(key.type) || KMS_REPLICA_EXTERNAL_KEY.has(key.type)) return custody("not applicable", null);
     // A replica rotates with its primary.
     const primary = KMS_REPLICA_KEY.has(key.type) ? this.index.dependenciesOf(key, "primaryKeyArn", KMS_KEY)[0] : key;
-    if (!primary) return { ...base, rotationEnabled: NOT_VISIBLE, rotationPeriodDays: NOT_VISIBLE };
+    if (!primary) return custody(NOT_VISIBLE, NOT_VISIBLE);
     for (const property of ["keySpec", "customerMasterKeySpec"]) {
       const spec = stringField(setting(primary, property));
-      if (spec.state === "known" && spec.value !== "" && spec.value !== "SYMMETRIC_DEFAULT") {
-        return { ...base, rotationEnabled: "not applicable", rotationPeriodDays: null };
-      }
+      if (spec.state === "known" && spec.value !== "" && spec.value !== "SYMMETRIC_DEFAULT") return custody("not applicable", null);
     }
     const enabled = booleanField(setting(primary, "enableKeyRotation"));
     const rotationEnabled = enabled.state === "known" ? enabled.value : enabled.state === "unknown" ? this.unknown : false;
     const period = this.number(numberField(setting(primary, "rotationPeriodInDays")), 365);
-    return { ...base, rotationEnabled, rotationPeriodDays: rotationEnabled === false ? null : period };
+    return custody(rotationEnabled, rotationEnabled === false ? null : period);
   }
 
   retention(lifecycle: Lifecycle): RetentionEvidence {
