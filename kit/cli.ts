@@ -14,12 +14,17 @@ import { formatResult, orderDiagnostics, summarize } from "./engine/format";
 import { analyzeView, runPolicyPack, type AnalysisResult } from "./engine/run";
 import { readStackExport, StackExportError } from "./export";
 import { recordProgram, RecordError } from "./recorder";
+import { buildReport, reportMarkdown } from "./report";
 import { toSarif } from "./sarif";
 import type { EngineView } from "./view";
 
 export const USAGE = `Usage:
   backup-guardrails preview <program-dir> [--stack <name>] [--known] [options]
   backup-guardrails audit <stack-export.json> [options]
+  backup-guardrails report <program-dir | stack-export.json> [--stack <name>] [--known] [options]
+                               CP-9 evidence: per data store its plan, selection, schedule, retention,
+                               copies, vault, key custody and backup identity; per control its status
+                               and references (Markdown with a Mermaid diagram; --json, --sarif)
 
 Options:
   --policy-pack-config <file>  policy configuration, as for pulumi preview
@@ -37,7 +42,7 @@ Exit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or i
 export class UsageError extends Error {}
 
 export interface CliArgs {
-  readonly command: "preview" | "audit";
+  readonly command: "preview" | "audit" | "report";
   readonly target: string;
   readonly stack?: string;
   readonly known: boolean;
@@ -52,7 +57,8 @@ export interface CliArgs {
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const [command, ...rest] = argv;
-  if (command !== "preview" && command !== "audit") throw new UsageError(command ? `unknown command "${command}"` : "no command given");
+  if (command !== "preview" && command !== "audit" && command !== "report")
+    throw new UsageError(command ? `unknown command "${command}"` : "no command given");
   const positional: string[] = [];
   const flags: Record<string, string | true> = {};
   const config: Record<string, string> = {};
@@ -82,10 +88,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       flags[name] = value;
     } else throw new UsageError(`unknown option --${name}`);
   }
-  if (positional.length !== 1)
-    throw new UsageError(`${command} takes exactly one ${command === "preview" ? "program directory" : "stack export file"}`);
-  if (command === "audit" && (flags.known || flags.stack || flags.config || flags["stack-reference-outputs"]))
+  const what = { preview: "program directory", audit: "stack export file", report: "program directory or stack export file" }[command];
+  if (positional.length !== 1) throw new UsageError(`${command} takes exactly one ${what}`);
+  const previewOnly = flags.known || flags.stack || flags.config || flags["stack-reference-outputs"];
+  if (command === "audit" && previewOnly)
     throw new UsageError("--known, --stack, --config and --stack-reference-outputs apply to preview only");
+  if (command === "report" && previewOnly && isStackExportPath(positional[0] ?? ""))
+    throw new UsageError("--known, --stack, --config and --stack-reference-outputs apply to a program directory, not a stack export");
   if (flags.json && flags.sarif) throw new UsageError("--json and --sarif are two output formats; pass one");
   const text = (key: string) => (typeof flags[key] === "string" ? (flags[key] as string) : undefined);
   return {
@@ -100,6 +109,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     config,
     stackReferenceOutputs: text("stack-reference-outputs"),
   };
+}
+
+/** `report` reads a `.json` file as a stack export (as `audit` does) and anything else as a program directory (as `preview` does). */
+function isStackExportPath(target: string): boolean {
+  return target.toLowerCase().endsWith(".json");
+}
+
+/** Whether the command reads a stack export. */
+function readsExport(args: CliArgs): boolean {
+  return args.command === "audit" || (args.command === "report" && isStackExportPath(args.target));
 }
 
 /**
@@ -137,7 +156,7 @@ function readJson(file: string, what: string): unknown {
 }
 
 export async function loadView(args: CliArgs): Promise<EngineView> {
-  if (args.command === "audit") return readStackExport(readJson(args.target, "stack export"));
+  if (readsExport(args)) return readStackExport(readJson(args.target, "stack export"));
   if (!fs.existsSync(args.target) || !fs.statSync(args.target).isDirectory()) throw new UsageError(`${args.target} is not a directory`);
   const stackReferenceOutputs = args.stackReferenceOutputs ? readJson(args.stackReferenceOutputs, "stack reference outputs") : undefined;
   if (stackReferenceOutputs !== undefined && !isOutputsFile(stackReferenceOutputs)) {
@@ -180,7 +199,7 @@ export function resultJson(result: AnalysisResult): string {
 
 /** The file a SARIF result points at: the program's Pulumi.yaml, or the stack export, relative to the working directory. */
 function sarifArtifact(args: CliArgs): string {
-  const file = args.command === "preview" ? path.join(args.target, "Pulumi.yaml") : args.target;
+  const file = readsExport(args) ? args.target : path.join(args.target, "Pulumi.yaml");
   return path.relative(process.cwd(), path.resolve(file)).split(path.sep).join("/");
 }
 
@@ -215,7 +234,16 @@ export async function main(
       ? await analyzeView(started, view, { policyPackConfig: config })
       : await runPolicyPack(packDir, view, { policyPackConfig: config });
     for (const warning of [...(view.warnings ?? []), ...result.warnings]) err(`warning: ${warning}`);
-    if (args.json) out(resultJson(result));
+    if (args.command === "report") {
+      if (args.sarif) out(JSON.stringify(toSarif(result, sarifArtifact(args)), null, 2));
+      else {
+        const report = buildReport(view, result, {
+          policyPackConfig: config,
+          source: readsExport(args) ? "stack export" : view.dryRun ? "preview" : "update",
+        });
+        out(args.json ? JSON.stringify(report, null, 2) : reportMarkdown(report).trimEnd());
+      }
+    } else if (args.json) out(resultJson(result));
     else if (args.sarif) out(JSON.stringify(toSarif(result, sarifArtifact(args)), null, 2));
     else {
       out(formatResult(result, path.relative(process.cwd(), packDir) || "."));

@@ -34,7 +34,7 @@ type AnyPolicy = Policy &
   Partial<Pick<StackValidationPolicy, "validateStack">>;
 
 /** What the SDK hands a policy as `props`: deserialised from a Struct, behind the unknown-checking proxy. */
-function policyProps(values: JsonObject): Record<string, unknown> {
+export function policyProps(values: JsonObject): Record<string, unknown> {
   const struct = Struct.fromJavaScript(JSON.parse(JSON.stringify(values)) as Record<string, JavaScriptValue>);
   return unknownCheckingProxy(deserialize.deserializeProperties(struct, false)) as Record<string, unknown>;
 }
@@ -129,6 +129,49 @@ function typeChecks<T extends { isType: unknown; asType: unknown }>(type: string
   return { isType: matches, asType: (cls: unknown) => (matches(cls) ? props : undefined) } as unknown as Pick<T, "isType" | "asType">;
 }
 
+/** A resource's provider as the SDK hands it to a policy. */
+function providerOf(byUrn: ReadonlyMap<string, EngineResource>) {
+  return (resource: EngineResource) => {
+    const p = resource.provider ? byUrn.get(providerUrn(resource.provider)) : undefined;
+    return p && { type: p.type, urn: p.urn, name: p.name, props: policyProps(p.inputs) };
+  };
+}
+
+/**
+ * The stack's resources as the SDK hands them to a stack policy in AnalyzeStack: outputs
+ * deserialised (secrets of `additionalSecretOutputs` included), behind the
+ * unknown-checking proxy, with parents, dependencies and `propertyDependencies` linked.
+ */
+export function stackPolicyResources(view: EngineView): PolicyResource[] {
+  const byUrn = new Map(view.resources.map((r) => [r.urn, r]));
+  const provider = providerOf(byUrn);
+  const resources = new Map<string, PolicyResource>();
+  for (const r of view.resources) {
+    const p = provider(r);
+    const props = policyProps(outputsWithSecrets(r));
+    resources.set(r.urn, {
+      type: r.type,
+      props,
+      urn: r.urn,
+      name: r.name,
+      opts: options(r),
+      dependencies: [],
+      propertyDependencies: {},
+      ...typeChecks<PolicyResource>(r.type, props),
+      ...(p ? { provider: p } : {}),
+    } as PolicyResource);
+  }
+  for (const r of view.resources) {
+    const resource = resources.get(r.urn)!;
+    if (r.parent) resource.parent = resources.get(r.parent);
+    resource.dependencies = r.dependencies.map((d) => resources.get(d)).filter((d): d is PolicyResource => d !== undefined);
+    for (const [property, urns] of Object.entries(r.propertyDependencies)) {
+      resource.propertyDependencies[property] = urns.map((u) => resources.get(u)).filter((d): d is PolicyResource => d !== undefined);
+    }
+  }
+  return [...resources.values()];
+}
+
 async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions: InProcessOptions): Promise<AnalysisResult> {
   const analyzerInfo = info(list);
   const warnings: string[] = [];
@@ -137,10 +180,7 @@ async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions:
   const byUrn = new Map(view.resources.map((r) => [r.urn, r]));
   const rootUrn = view.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
   const diagnostics: Diagnostic[] = [];
-  const provider = (resource: EngineResource) => {
-    const p = resource.provider ? byUrn.get(providerUrn(resource.provider)) : undefined;
-    return p && { type: p.type, urn: p.urn, name: p.name, props: policyProps(p.inputs) };
-  };
+  const provider = providerOf(byUrn);
 
   /** `urn` is where the engine attributes what the pack reports: the resource (Analyze) or, for a stack policy, the root. */
   const run = async (policy: AnyPolicy, fallbackUrn: string, stackPhase: boolean, body: (report: ReportViolation) => unknown) => {
@@ -211,33 +251,9 @@ async function analyze(list: readonly AnyPolicy[], view: EngineView, runOptions:
     const validateStack = policy.validateStack;
     if (!validateStack) continue;
     await run(policy, rootUrn, true, async (report) => {
-      const resources = new Map<string, PolicyResource>();
-      for (const r of view.resources) {
-        const p = provider(r);
-        const props = policyProps(outputsWithSecrets(r));
-        resources.set(r.urn, {
-          type: r.type,
-          props,
-          urn: r.urn,
-          name: r.name,
-          opts: options(r),
-          dependencies: [],
-          propertyDependencies: {},
-          ...typeChecks<PolicyResource>(r.type, props),
-          ...(p ? { provider: p } : {}),
-        } as PolicyResource);
-      }
-      for (const r of view.resources) {
-        const resource = resources.get(r.urn)!;
-        if (r.parent) resource.parent = resources.get(r.parent);
-        resource.dependencies = r.dependencies.map((d) => resources.get(d)).filter((d): d is PolicyResource => d !== undefined);
-        for (const [property, urns] of Object.entries(r.propertyDependencies)) {
-          resource.propertyDependencies[property] = urns.map((u) => resources.get(u)).filter((d): d is PolicyResource => d !== undefined);
-        }
-      }
       await validateStack(
         {
-          resources: [...resources.values()],
+          resources: stackPolicyResources(view),
           getConfig: getConfig(policy),
           stackTags,
           notApplicable,

@@ -14,6 +14,8 @@
  * - The pack: `defaultPackDir()` is the installed `aws-backup-guardrails` package's
  *   directory (for `runPolicyPack`), and `policies` its policy list (for `runPolicies`,
  *   whole or one policy at a time).
+ * - Evidence report: `buildReport` turns a view and the pack's run into CP-9 evidence
+ *   (`EvidenceReport`, the JSON of `backup-guardrails report`); `reportMarkdown` renders it.
  */
 export { derived, FixtureStack, ref, secret, unknown, type Fixture, type FixtureOptions, type FixtureStackOptions } from "./fixtures";
 export { runPolicies, type InProcessOptions } from "./inProcess";
@@ -26,3 +28,4 @@ export { readStackExport, StackExportError } from "./export";
 export { UNKNOWN_SENTINEL, type EngineResource, type EngineView } from "./view";
 export { defaultPackDir } from "./cli";
 export { policies } from "aws-backup-guardrails/bin/policies";
+export { buildReport, reportMarkdown, REPORT_FORMAT, type EvidenceReport, type ControlStatus } from "./report";

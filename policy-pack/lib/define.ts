@@ -217,12 +217,32 @@ export type BackupStackPolicy = StackValidationPolicy &
     readonly remediation: RemediationNote;
     /** Types whose inputs the policy also checks in Analyze (see `StackRule.inputs`). */
     readonly inputTypes?: TypeSet;
+    readonly subjectsOf: SubjectsOf;
   };
 export type BackupResourcePolicy = ResourceValidationPolicy & {
   readonly area: Area;
   readonly resourceTypes: TypeSet;
   readonly remediation: RemediationNote;
+  readonly subjectsOf: SubjectsOf;
 };
+
+/**
+ * The resources a control applies to in a stack, with the given (reconciled) config
+ * properties, as its own check would find them: for reports that say which controls
+ * have nothing to judge. `undefined` when the config is invalid (the check reports
+ * that). The gap-listing policy's subjects depend on the other policies' run, so
+ * outside an analysis it has none.
+ */
+export type SubjectsOf = (index: StackIndex, config: unknown) => readonly IndexedResource[] | undefined;
+
+function parsedOrUndefined<C>(name: string, fields: ConfigFields<C>, raw: unknown): C | undefined {
+  try {
+    return parseConfig(name, fields, typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {});
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
+}
 export type BackupPolicy = BackupStackPolicy | BackupResourcePolicy;
 
 /** The index of the last analysis, with what identifies its stack. */
@@ -270,6 +290,14 @@ export function defineStackPolicy<C>(meta: PolicyMetadata<C>, rule: StackRule<C>
     area: meta.area,
     remediation,
     ...(remedy && { remediateResource: (args: ResourceValidationArgs) => remediate(meta.name, fields, remedy, args) }),
+    subjectsOf: (index, raw) => {
+      const config = parsedOrUndefined(meta.name, fields, raw);
+      if (!config) return undefined;
+      const found = new Set<IndexedResource>(rule.subjects({ config, index, analysis: {} }));
+      // Resources judged from their inputs in Analyze (never the ones the program only reads).
+      if (inputs) for (const resource of index.ofType(inputs.resourceTypes)) if (!index.isRead(resource)) found.add(resource);
+      return [...found];
+    },
     ...(inputs && {
       inputTypes: inputs.resourceTypes,
       validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
@@ -326,6 +354,11 @@ export function defineResourcePolicy<C>(meta: PolicyMetadata<C>, rule: ResourceR
     area: meta.area,
     remediation,
     resourceTypes: rule.resourceTypes,
+    // Resource policies run on every resource of their types the program manages.
+    subjectsOf: (index, raw) =>
+      parsedOrUndefined(meta.name, fields, raw) === undefined
+        ? undefined
+        : index.ofType(rule.resourceTypes).filter((resource) => !index.isRead(resource)),
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
       ledger.recordInputs(args.stackTags, args.urn, args.props);
       const checked = checkInputs(meta.name, fields, rule, args, report);

@@ -180,15 +180,18 @@ function wireSecretPaths(raw: unknown, path: (string | number)[], out: Set<strin
  * secrets were, for `toProps` to find behind the unknown-checking proxy.
  */
 function observeSdkSecrets(): void {
-  let deserialize: { deserializeProperties?: unknown; __secretsObserved?: boolean };
+  let deserialize: { deserializeProperties?: unknown; __secretsObservers?: Set<object> };
   try {
     deserialize = require("@pulumi/policy/deserialize") as typeof deserialize;
   } catch {
     return;
   }
   const original = deserialize.deserializeProperties;
-  if (typeof original !== "function" || deserialize.__secretsObserved) return;
-  deserialize.__secretsObserved = true;
+  // Once per copy of this module: a process may hold two (the pack's compiled lib, loaded
+  // by the kit's report, beside its sources in tests), and each keeps its own secret paths.
+  const observers = (deserialize.__secretsObservers ??= new Set<object>());
+  if (typeof original !== "function" || observers.has(secretPathsOf)) return;
+  observers.add(secretPathsOf);
   deserialize.deserializeProperties = function (struct: unknown, proxySecrets: boolean): unknown {
     const call = original as (s: unknown, p: boolean) => unknown;
     const toJavaScript = (struct as { toJavaScript?: () => unknown } | undefined)?.toJavaScript;

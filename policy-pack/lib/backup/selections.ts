@@ -20,7 +20,7 @@ import { globMatches } from "../glob";
 import { effectiveTags } from "../s3/buckets";
 import type { IndexedResource, StackIndex } from "../stackIndex";
 import { BACKUP_PLAN, BACKUP_SELECTION } from "../types";
-import { getPath, isObject, isUnknown, listField, stringField, type Value } from "../values";
+import { getPath, isObject, isUnknown, listField, stringField, stringMapField, type Value } from "../values";
 import { kindOf, type DataStoreKind } from "./dataStores";
 import { planRules } from "./plans";
 import { referent } from "./references";
@@ -380,6 +380,43 @@ export function selects(selection: ParsedSelection, subject: Subject): Tri {
   let byTags: Tri = selection.tagsUnknown ? "unknown" : "no";
   for (const test of selection.tags) byTags = or(byTags, tagMatches(test, subject));
   return and(or(byResources, byTags), not(inList(selection.notResources, subject)));
+}
+
+/**
+ * How a selection names a data store, for evidence: by ARN (a reference to its ARN or a
+ * literal one), by a wildcard ARN pattern, by one of its own tags, by a tag its
+ * provider's `defaultTags` put on it, and whether `conditions` refine the match. Every
+ * way that may apply (`yes` or `unknown`) is listed.
+ */
+export type SelectionMethod = "ARN" | "wildcard" | "tag" | "default tags" | "condition";
+
+export function selectionMethods(index: StackIndex, selection: ParsedSelection, resource: IndexedResource): SelectionMethod[] {
+  const kind = kindOf(resource.type);
+  if (!kind) return [];
+  const subject = subjectOf(index, resource, kind);
+  const out: SelectionMethod[] = [];
+  let conditions: Tri = selection.conditionsUnknown ? "unknown" : "yes";
+  for (const test of selection.conditions) conditions = and(conditions, tagMatches(test, subject));
+  if (conditions !== "no") {
+    const byArn = selection.resources.edges.has(resource.urn) || selection.resources.exact.some((arn) => arnMatches(arn, subject) !== "no");
+    const byPattern = selection.resources.patterns.some((pattern) => arnMatches(pattern, subject) !== "no");
+    if (byArn) out.push("ARN");
+    if (byPattern) out.push("wildcard");
+    if ((byArn || byPattern) && selection.conditions.length > 0) out.push("condition");
+  }
+  const ownTags = stringMapField(index.setting(resource, ["tags"]));
+  for (const test of selection.tags) {
+    if (tagMatches(test, subject) === "no") continue;
+    // A tag the resource does not set itself comes from its provider's defaultTags.
+    const own =
+      test.key === "unknown" ||
+      ownTags.state === "unknown" ||
+      (ownTags.state === "known" &&
+        (Object.prototype.hasOwnProperty.call(ownTags.value.known, test.key) || ownTags.value.unknownKeys.includes(test.key)));
+    const method: SelectionMethod = own ? "tag" : "default tags";
+    if (!out.includes(method)) out.push(method);
+  }
+  return out;
 }
 
 /** How one selection relates to one data store. */
