@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   // Type checking is `tsc --noEmit` in `npm run lint`; tests only transpile.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
-  testTimeout: 120000,
+  testTimeout: 300000,
   maxWorkers: 2,
   reporters: ["default", "<rootDir>/test/summaryReporter.js"],
 };
