@@ -7,7 +7,7 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/fixtures/"],
   // Type checking is `tsc --noEmit` in `npm run lint`; tests only transpile.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
-  testTimeout: 120000,
+  testTimeout: 300000,
   maxWorkers: 2,
   reporters: ["default", "<rootDir>/test/summaryReporter.js"],
 };

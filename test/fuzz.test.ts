@@ -250,8 +250,8 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
     });
     stack.addType("aws:backup/plan:Plan", "backup-plan", { rules });
   }
-  // Half the bags also hold a backup bucket with randomly shaped versioning, Object Lock
-  // and lifecycle, inline or split (drawn last as well).
+  // Half the bags also hold a backup bucket with randomly shaped versioning, Object Lock,
+  // lifecycle and public access blocks, inline or split (drawn last as well).
   if (random() < 0.5) {
     const days = () => pick([1, 7, 35, 400, "35", unknown(), null, scalar(2)]);
     const bucket = stack.addType(pick(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]), "backup-bucket", {
@@ -282,7 +282,7 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
       ]),
     });
     for (let j = Math.floor(random() * 3); j > 0; j--) {
-      const type = pick(TYPES.filter((t) => /bucket(Versioning|ObjectLock|Lifecycle)/.test(t)));
+      const type = pick(TYPES.filter((t) => /bucket(Versioning|ObjectLock|Lifecycle|PublicAccessBlock)/.test(t)));
       stack.addType(type, `backup-bucket-split-${j}`, {
         bucket: pick([ref(bucket, "id"), "unknown-bucket", scalar(1)]),
         versioningConfiguration: pick([
@@ -290,6 +290,8 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
           scalar(1),
         ]),
         objectLockEnabled: pick([undefined, "Enabled", unknown(), 5]),
+        blockPublicAcls: pick([true, false, undefined, unknown(), scalar(1)]),
+        ignorePublicAcls: pick([true, false, unknown()]),
         rule: pick([
           { defaultRetention: { mode: pick(["COMPLIANCE", "GOVERNANCE"]), days: days(), years: pick([undefined, 1, unknown()]) } },
           scalar(1),
