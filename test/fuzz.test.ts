@@ -309,6 +309,16 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
         ]),
       });
     }
+    // S3 turns Block Public Access on by default: only a block of the bucket's own turns it off.
+    if (random() < 0.5) {
+      stack.addType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "backup-bucket-public-access", {
+        bucket: pick([ref(bucket, "id"), scalar(1)]),
+        blockPublicAcls: pick([true, false, unknown(), scalar(1)]),
+        blockPublicPolicy: pick([true, false, undefined]),
+        ignorePublicAcls: pick([true, false, undefined]),
+        restrictPublicBuckets: pick([true, false, unknown(), scalar(1)]),
+      });
+    }
   }
   // Half the bags hold a role with randomly shaped permissions beside a vault, so the
   // identity controls meet bad IAM input too.

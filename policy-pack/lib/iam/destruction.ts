@@ -174,10 +174,15 @@ export function capability(index: StackIndex, permissions: Permissions, target: 
             ? defaultKeyPolicy(filled.account)
             : undefined,
     });
-  // Policies that name no resource answer alike for every kind of recovery point, unless the target's own policy tells them apart.
+  // Policies that name no resource answer alike for every kind of recovery point: one
+  // evaluation, unless the target's own policy names resources and tells them apart.
+  const alike =
+    anyResource &&
+    (target.policy.state !== "known" ||
+      target.policy.policy.statements.every((s) => s.notResources.length === 0 && s.resources.every((r) => r === "*")));
   const resources = (filled: Filled) => {
     const all = actionResources(target, filled, action);
-    return anyResource && target.policy.state !== "known" ? all.slice(0, 1) : all;
+    return alike ? all.slice(0, 1) : all;
   };
   const decideWith = (granting: readonly NamedStatements[]) =>
     decideAtAny(

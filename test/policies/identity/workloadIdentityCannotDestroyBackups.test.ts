@@ -209,8 +209,24 @@ describe(POLICY, () => {
       backupVaultName: ref(starred, "name"),
       policy: doc({ Effect: "Deny", Principal: "*", Action: "backup:*", Resource: "*" }),
     });
+    // A Deny on the vault's own recovery-point ARNs leaves its EBS and RDS recovery points out.
+    const ownPoints = stack.add(aws.backup.Vault, "own-points-vault", { name: "own-points" });
+    stack.add(aws.backup.VaultPolicy, "own-points-vault-policy", {
+      backupVaultName: ref(ownPoints, "name"),
+      policy: doc({
+        Effect: "Deny",
+        Principal: "*",
+        Action: VAULT_ACTIONS.split(", "),
+        Resource: ["arn:aws:backup:*:*:recovery-point:*", "arn:aws:backup:*:*:backup-vault:*"],
+      }),
+    });
     role(stack, "fail-admin", { managedPolicyArns: [managed("AdministratorAccess")] });
     expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urn(ROLE, "fail-admin"),
+        message: `Role 'fail-admin' may backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle on Vault 'own-points-vault' through managed policy AdministratorAccess; ${REMEDY}`,
+      },
       {
         policy: POLICY,
         urn: urn(ROLE, "fail-admin"),
