@@ -282,7 +282,7 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
       ]),
     });
     for (let j = Math.floor(random() * 3); j > 0; j--) {
-      const type = pick(TYPES.filter((t) => /bucket(Versioning|ObjectLock|Lifecycle|PublicAccessBlock)/.test(t)));
+      const type = pick(TYPES.filter((t) => /bucket(Versioning|ObjectLock|Lifecycle)/.test(t)));
       stack.addType(type, `backup-bucket-split-${j}`, {
         bucket: pick([ref(bucket, "id"), "unknown-bucket", scalar(1)]),
         versioningConfiguration: pick([
@@ -290,8 +290,6 @@ function generate(seed: number): { stack: FixtureStack; secrets: string[] } {
           scalar(1),
         ]),
         objectLockEnabled: pick([undefined, "Enabled", unknown(), 5]),
-        blockPublicAcls: pick([true, false, undefined, unknown(), scalar(1)]),
-        ignorePublicAcls: pick([true, false, unknown()]),
         rule: pick([
           { defaultRetention: { mode: pick(["COMPLIANCE", "GOVERNANCE"]), days: days(), years: pick([undefined, 1, unknown()]) } },
           scalar(1),
