@@ -63,7 +63,11 @@ function parseDefaultTags(value: Value | undefined): EffectiveTags {
 }
 
 export function effectiveTags(index: StackIndex, resource: IndexedResource): EffectiveTags {
-  return overDefaultTags(resource, index.setting(resource, ["tags"]));
+  // The provider never fills `tags` in (it computes `tagsAll`): an unknown is one the
+  // program set, unless Analyze saw the program leave it unset. Read as absent, it
+  // would turn "selected, unverifiably" into a certain "not selected".
+  const raw = resource.props.tags;
+  return overDefaultTags(resource, isUnknown(raw) && index.inputState(resource, "tags") === "absent" ? undefined : raw);
 }
 
 /** The resource's own `tags` value over its provider's `defaultTags`. */
