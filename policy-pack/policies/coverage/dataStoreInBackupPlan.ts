@@ -40,7 +40,7 @@ export const dataStoreInBackupPlan = defineStackPolicy(
       "User-, system- and system-documentation-level information is backed up at a defined frequency, and what is backed up is documented (CP-9a-c); the system can be recovered (CP-10).",
     references: ["HIPAA 164.308(a)(7)(ii)(A)"],
     remediationSteps:
-      "Add the data store to an aws.backup.Selection of an aws.backup.Plan with at least one rule and an iamRoleArn: list its ARN in resources (a wildcard such as arn:aws:rds:*:*:db:* selects every one of its kind), or tag it to match the selection's selectionTags, or its conditions together with a resources pattern. AWS applies resources OR selectionTags, conditions refine resources, and notResources excludes.",
+      "Add the data store to an aws.backup.Selection of an aws.backup.Plan with at least one rule and an iamRoleArn: list its ARN in resources (a wildcard such as arn:aws:rds:*:*:db:* selects every one of its kind), or tag it to match the selection's selectionTags, or its conditions together with a resources pattern. AWS applies resources OR selectionTags, conditions refine resources, and notResources excludes. An EBS volume attached to a backed-up EC2 instance is in the instance's backup; FSx for NetApp ONTAP is backed up by volume (aws.fsx.OntapVolume); RDS read replicas need not be selected.",
     remediation: { notFixed: "which plan backs up a data store is the customer's decision, and a selection is a new resource." },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html",
     config: {
