@@ -1,6 +1,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { partitionOf } from "../../policy-pack/lib/arn";
 
 const declaredOutputs = new Map<string, readonly string[]>();
 
@@ -77,10 +78,13 @@ export function syntheticOutputs(
     case "aws:kms/externalKey:ExternalKey":
     case "aws:kms/replicaExternalKey:ReplicaExternalKey": {
       const keyId = (inputs.multiRegion === true ? "mrk-" : "") + stableUuid(name);
-      return { id: keyId, outputs: { keyId, arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT}:key/${keyId}` } };
+      return { id: keyId, outputs: { keyId, arn: `arn:${partitionOf(region)}:kms:${region}:${MOCK_ACCOUNT}:key/${keyId}` } };
     }
     case "aws:kms/alias:Alias":
-      return { id: physicalName, outputs: { name: physicalName, arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT}:${physicalName}` } };
+      return {
+        id: physicalName,
+        outputs: { name: physicalName, arn: `arn:${partitionOf(region)}:kms:${region}:${MOCK_ACCOUNT}:${physicalName}` },
+      };
     case "aws:iam/role:Role":
     case "aws:iam/user:User":
     case "aws:iam/group:Group":
@@ -95,8 +99,18 @@ export function syntheticOutputs(
     case "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault":
       return {
         id: physicalName,
-        outputs: { name: physicalName, arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT}:backup-vault:${physicalName}` },
+        outputs: { name: physicalName, arn: `arn:${partitionOf(region)}:backup:${region}:${MOCK_ACCOUNT}:backup-vault:${physicalName}` },
       };
+    case "aws:fsx/ontapVolume:OntapVolume": {
+      // AWS Backup protects ONTAP volumes, by `volume/<file system id>/<volume id>`.
+      const hex = stableUuid(type + name).replace(/-/g, "");
+      const id = `fsvol-${hex.slice(0, 17)}`;
+      const fileSystemId = `fs-${hex.slice(17, 34)}`;
+      return {
+        id,
+        outputs: { fileSystemId, arn: `arn:${partitionOf(region)}:fsx:${region}:${MOCK_ACCOUNT}:volume/${fileSystemId}/${id}` },
+      };
+    }
     default: {
       const dataStore = DATA_STORE_ARNS[type];
       if (dataStore) {
@@ -107,12 +121,17 @@ export function syntheticOutputs(
           .slice(0, 17)}`;
         const named =
           nameProperty === "id" ? id : typeof inputs[nameProperty] === "string" ? (inputs[nameProperty] as string) : physicalName;
-        const outputs: Record<string, unknown> = { arn: `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${prefix}${named}` };
+        const outputs: Record<string, unknown> = {
+          arn: `arn:${partitionOf(region)}:${service}:${region}:${MOCK_ACCOUNT}:${prefix}${named}`,
+        };
         if (nameProperty !== "id") outputs[nameProperty] = named;
         return { id: nameProperty === "id" ? id : named, outputs };
       }
       const id = `${name}-${stableUuid(type + name).slice(0, 8)}`;
-      return { id, outputs: { arn: `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${module.split("/")[1] ?? module}/${id}` } };
+      return {
+        id,
+        outputs: { arn: `arn:${partitionOf(region)}:${service}:${region}:${MOCK_ACCOUNT}:${module.split("/")[1] ?? module}/${id}` },
+      };
     }
   }
 }
@@ -219,7 +238,7 @@ function policyDocument(inputs: Record<string, unknown>): Record<string, unknown
 function keyArnFor(reference: string, region: string): string {
   if (reference.startsWith("arn:") && reference.includes(":key/")) return reference;
   const id = /^(mrk-)?[0-9a-f-]{32,36}$/.test(reference) ? reference : stableUuid(`key-behind:${reference}`);
-  return `arn:aws:kms:${region}:${MOCK_ACCOUNT}:key/${id}`;
+  return `arn:${partitionOf(region)}:kms:${region}:${MOCK_ACCOUNT}:key/${id}`;
 }
 
 /**
@@ -245,7 +264,12 @@ export function invokeResult(
       return { name, region: name, id: name, endpoint: `ec2.${name}.amazonaws.com`, description: name };
     }
     case "aws:index/getPartition:getPartition":
-      return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+      return {
+        partition: partitionOf(region),
+        dnsSuffix: region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com",
+        reverseDnsPrefix: region.startsWith("cn-") ? "cn.com.amazonaws" : "com.amazonaws",
+        id: partitionOf(region),
+      };
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       const names = ["a", "b", "c"].map((suffix) => `${region}${suffix}`);
       return {
@@ -264,8 +288,8 @@ export function invokeResult(
       const targetKeyArn = keyArnFor(name, region);
       return {
         ...fields,
-        id: `arn:aws:kms:${region}:${MOCK_ACCOUNT}:${name}`,
-        arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT}:${name}`,
+        id: `arn:${partitionOf(region)}:kms:${region}:${MOCK_ACCOUNT}:${name}`,
+        arn: `arn:${partitionOf(region)}:kms:${region}:${MOCK_ACCOUNT}:${name}`,
         name,
         region,
         targetKeyArn,
@@ -289,10 +313,17 @@ export function invokeResult(
       return bucket ? { ...fields, arn: `arn:aws:s3:::${bucket}`, bucket, id: bucket, region } : fields;
     }
     case "aws:backup/getVault:getVault":
-      return name ? { ...fields, arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT}:backup-vault:${name}`, id: name, name, region } : fields;
+      return name
+        ? { ...fields, arn: `arn:${partitionOf(region)}:backup:${region}:${MOCK_ACCOUNT}:backup-vault:${name}`, id: name, name, region }
+        : fields;
     case "aws:ssm/getParameter:getParameter":
       return name
-        ? { ...fields, arn: `arn:aws:ssm:${region}:${MOCK_ACCOUNT}:parameter/${name.replace(/^\//, "")}`, id: name, name }
+        ? {
+            ...fields,
+            arn: `arn:${partitionOf(region)}:ssm:${region}:${MOCK_ACCOUNT}:parameter/${name.replace(/^\//, "")}`,
+            id: name,
+            name,
+          }
         : fields;
     default:
       return fields;

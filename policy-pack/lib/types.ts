@@ -25,6 +25,10 @@ export const RESTORE_TESTING_PLAN = types("aws:backup/restoreTestingPlan:Restore
 export const BACKUP_FRAMEWORK = types("aws:backup/framework:Framework");
 export const BACKUP_REPORT_PLAN = types("aws:backup/reportPlan:ReportPlan");
 
+export const EC2_VOLUME_ATTACHMENT = types("aws:ec2/volumeAttachment:VolumeAttachment");
+export const EBS_ENCRYPTION_BY_DEFAULT = types("aws:ebs/encryptionByDefault:EncryptionByDefault");
+export const EBS_DEFAULT_KMS_KEY = types("aws:ebs/defaultKmsKey:DefaultKmsKey");
+
 export const S3_BUCKET = types("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2");
 export const S3_BUCKET_ENCRYPTION = types(
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",

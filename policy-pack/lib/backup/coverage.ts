@@ -4,9 +4,9 @@
  * AWS Backup resource types it backs up. And which types restore testing covers.
  */
 import type { IndexedResource, StackIndex } from "../stackIndex";
-import { RESTORE_TESTING_PLAN, RESTORE_TESTING_SELECTION } from "../types";
+import { EC2_VOLUME_ATTACHMENT, RESTORE_TESTING_PLAN, RESTORE_TESTING_SELECTION } from "../types";
 import { stringField } from "../values";
-import { DATA_STORE_TYPES, kindOf, type ProtectedResourceType } from "./dataStores";
+import { DATA_STORE_TYPES, EBS_VOLUME, EC2_INSTANCE, kindOf, type ProtectedResourceType } from "./dataStores";
 import { groupReferrers, openFor } from "./references";
 import { selectionsOf, type ParsedSelection, type SelectionVerdict, type Tri } from "./selections";
 import { S3_BUCKET, union } from "../types";
@@ -24,9 +24,25 @@ export interface Protection {
   /** The selections that back it up (`yes`), or may (`unknown`). */
   readonly selections: readonly ParsedSelection[];
   readonly verdicts: readonly SelectionVerdict[];
+  /**
+   * For an EBS volume attached to an EC2 instance of the stack: the instance whose
+   * backup holds it (`yes`), or may (`unknown`). AWS Backup backs an EC2 instance up as
+   * an AMI with a snapshot of every attached EBS volume.
+   */
+  readonly viaInstance?: IndexedResource;
 }
 
-/** Whether a counted selection of the stack backs up a data store. */
+/** The EC2 instances of the stack an EBS volume is attached to (aws.ec2.VolumeAttachment edges). */
+function attachedInstances(index: StackIndex, volume: IndexedResource): IndexedResource[] {
+  const out: IndexedResource[] = [];
+  for (const { resource: attachment, property } of index.referrersOf(volume, EC2_VOLUME_ATTACHMENT)) {
+    if (property !== "volumeId") continue;
+    for (const instance of index.dependenciesOf(attachment, "instanceId", EC2_INSTANCE)) if (!out.includes(instance)) out.push(instance);
+  }
+  return out;
+}
+
+/** Whether a counted selection of the stack backs up a data store (an attached EBS volume: through its instance too). */
 export function protection(index: StackIndex, resource: IndexedResource): Protection {
   const byUrn = index.memo("protectionByUrn", () => new Map<string, Protection>());
   const cached = byUrn.get(resource.urn);
@@ -34,12 +50,24 @@ export function protection(index: StackIndex, resource: IndexedResource): Protec
   const verdicts = selectionsOf(index, resource);
   const yes = verdicts.filter((verdict) => backsUp(verdict) === "yes").map((verdict) => verdict.selection);
   const maybe = verdicts.filter((verdict) => backsUp(verdict) === "unknown").map((verdict) => verdict.selection);
-  const result: Protection =
+  let result: Protection =
     yes.length > 0
       ? { state: "yes", selections: yes, verdicts }
       : maybe.length > 0
         ? { state: "unknown", selections: maybe, verdicts }
         : { state: "no", selections: [], verdicts };
+  if (result.state !== "yes" && EBS_VOLUME.has(resource.type)) {
+    // An instance is never a volume, so this looks one step and cannot loop.
+    const instances = attachedInstances(index, resource).map((instance) => ({ instance, state: protection(index, instance).state }));
+    const covered =
+      instances.find((entry) => entry.state === "yes") ??
+      (result.state === "no" ? instances.find((entry) => entry.state === "unknown") : undefined);
+    if (covered) {
+      // Its snapshots are the instance's plans' (restore testing of EC2 covers them), not a plan's EBS backups.
+      const selections = covered.state === "yes" ? [] : result.selections;
+      result = { state: covered.state, selections, verdicts, viaInstance: covered.instance };
+    }
+  }
   byUrn.set(resource.urn, result);
   return result;
 }

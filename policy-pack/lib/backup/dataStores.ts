@@ -5,9 +5,9 @@
  * recovery points keep the source's own KMS key.
  */
 import { parseArn } from "../arn";
-import type { IndexedResource } from "../stackIndex";
+import type { IndexedResource, StackIndex } from "../stackIndex";
 import { S3_BUCKET, union, type TypeSet } from "../types";
-import { stringField } from "../values";
+import { isUnknown, stringField } from "../values";
 
 /**
  * The resource types of AWS Backup (`protectedResourceType` of a restore testing
@@ -43,6 +43,8 @@ export interface DataStoreKind {
   readonly resourcePrefix: string;
   /** The property whose value ends the ARN (`identifier`, `name`, `id`), as AWS names the resource. */
   readonly nameProperty: string;
+  /** The end of the ARN when it is made of several properties (an ONTAP volume: `<file system id>/<volume id>`). */
+  resourceName?(resource: IndexedResource): string | undefined;
   /** The ARN has no region and account (S3). */
   readonly global?: boolean;
   /** The AWS Backup resource type, which for an RDS cluster depends on its engine. */
@@ -71,12 +73,27 @@ export const DYNAMODB_TABLE = types("aws:dynamodb/table:Table");
 export const EFS_FILE_SYSTEM = types("aws:efs/fileSystem:FileSystem");
 export const EBS_VOLUME = types("aws:ebs/volume:Volume");
 export const EC2_INSTANCE = types("aws:ec2/instance:Instance");
+/**
+ * AWS Backup backs up FSx for Lustre, Windows File Server and OpenZFS file systems
+ * whole, and FSx for NetApp ONTAP by volume (`arn:<p>:fsx:<r>:<acct>:volume/<fs-id>/<fsvol-id>`):
+ * an ONTAP file system is not a resource it protects, and neither is an OpenZFS volume
+ * (its file system's backup holds it).
+ */
 export const FSX_FILE_SYSTEM = types(
   "aws:fsx/lustreFileSystem:LustreFileSystem",
   "aws:fsx/windowsFileSystem:WindowsFileSystem",
-  "aws:fsx/ontapFileSystem:OntapFileSystem",
   "aws:fsx/openZfsFileSystem:OpenZfsFileSystem",
 );
+export const FSX_ONTAP_VOLUME = types("aws:fsx/ontapVolume:OntapVolume");
+
+/** `<file system id>/<volume id>`, when both are known. */
+function ontapVolumeName(resource: IndexedResource): string | undefined {
+  const fileSystem = stringField(resource.props.fileSystemId);
+  const id = stringField(resource.props.id);
+  return fileSystem.state === "known" && fileSystem.value !== "" && id.state === "known" && id.value !== ""
+    ? `${fileSystem.value}/${id.value}`
+    : undefined;
+}
 export const DOCDB_CLUSTER = types("aws:docdb/cluster:Cluster");
 export const NEPTUNE_CLUSTER = types("aws:neptune/cluster:Cluster");
 export const REDSHIFT_CLUSTER = types("aws:redshift/cluster:Cluster");
@@ -126,6 +143,14 @@ export const DATA_STORE_KINDS: readonly DataStoreKind[] = [
   },
   { types: EC2_INSTANCE, service: "ec2", resourcePrefix: "instance/", nameProperty: "id", protectedType: fixed("EC2") },
   { types: FSX_FILE_SYSTEM, service: "fsx", resourcePrefix: "file-system/", nameProperty: "id", protectedType: fixed("FSx") },
+  {
+    types: FSX_ONTAP_VOLUME,
+    service: "fsx",
+    resourcePrefix: "volume/",
+    nameProperty: "id",
+    resourceName: ontapVolumeName,
+    protectedType: fixed("FSx"),
+  },
   {
     types: DOCDB_CLUSTER,
     service: "rds",
@@ -186,4 +211,16 @@ export function kindsNamedByArn(value: string): readonly DataStoreKind[] | "not-
 export function listTypes(list: readonly string[]): string {
   if (list.length <= 1) return list.join("");
   return `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`;
+}
+
+/**
+ * An RDS read replica (`replicateSourceDb` set, or set by the program to a value unknown
+ * during preview). Its data is its source's, which is what a backup plan must hold; RDS
+ * takes no automated backups of most replicas (PostgreSQL, Oracle, SQL Server), so
+ * neither coverage nor native backups are asked of it.
+ */
+export function isReadReplica(index: StackIndex, resource: IndexedResource): boolean {
+  if (!RDS_INSTANCE.has(resource.type)) return false;
+  const source = index.setting(resource, ["replicateSourceDb"]);
+  return isUnknown(source) || (typeof source === "string" && source !== "");
 }

@@ -1,10 +1,14 @@
 /**
- * AWS Backup schedules: `cron(...)` (six fields: minutes, hours, day of month, month,
- * day of week, year) and `rate(...)` expressions, evaluated in the rule's
- * `scheduleExpressionTimezone` over the coming year. The longest gap between two runs
- * is what a recovery point objective depends on: a weekday schedule leaves the weekend
- * open, a monthly one a month, and a daily run at a local time is 25 hours apart when
- * the clocks go back.
+ * AWS Backup schedules: `cron(...)` expressions (six fields: minutes, hours, day of
+ * month, month, day of week, year), evaluated in the rule's `scheduleExpressionTimezone`
+ * over the coming year. The longest gap between two runs is what a recovery point
+ * objective depends on: a weekday schedule leaves the weekend open, a monthly one a
+ * month, a daily run at a local time is 25 hours apart when the clocks go back, and a
+ * local time the clocks skip when they go forward does not run that day.
+ *
+ * AWS Backup takes `cron()` only (its API rejects `rate()`), and rejects schedules that
+ * run less than 60 minutes apart ("The interval between backup jobs shouldn't be less
+ * than 60 minutes"): both are invalid here, not evaluated.
  *
  * `aws-cron-parser` computes the runs; it assumes AWS has validated the expression, so
  * the syntax is checked here first, field by field, and what the parser cannot
@@ -18,8 +22,11 @@ type ParsedCron = ReturnType<typeof awsCronParser.parse>;
 export const AWS_DEFAULT_SCHEDULE = "cron(0 5 ? * * *)";
 export const AWS_DEFAULT_TIMEZONE = "Etc/UTC";
 
-export type ParsedSchedule =
-  { readonly kind: "cron"; readonly cron: ParsedCron; readonly text: string } | { readonly kind: "rate"; readonly minutes: number };
+export interface ParsedSchedule {
+  readonly kind: "cron";
+  readonly cron: ParsedCron;
+  readonly text: string;
+}
 
 /** A parsed schedule, or why it is not one AWS accepts, or a valid form this pack cannot evaluate. */
 export type ScheduleParse =
@@ -69,9 +76,13 @@ function number(token: string, spec: FieldSpec): number {
  * correctly (names become numbers).
  */
 function normalizeField(field: string, spec: FieldSpec): string {
-  if (field === "*" || field === "?") return field;
   const dayOfMonth = spec.name === "day-of-month";
   const dayOfWeek = spec.name === "day-of-week";
+  if (field === "?") {
+    if (dayOfMonth || dayOfWeek) return field;
+    throw new Problem("invalid", `the ${spec.name} field holds ?, which AWS allows only in day-of-month or day-of-week`);
+  }
+  if (field === "*") return field;
   if (dayOfMonth && field.toUpperCase() === "L") return "L";
   if (dayOfMonth && /^\d{1,2}W$/i.test(field)) return `${number(field.slice(0, -1), spec)}W`;
   if (dayOfMonth && /^(LW|L-\d+)$/i.test(field))
@@ -110,21 +121,12 @@ function range(item: string, spec: FieldSpec): string {
   return `${from}-${to}`;
 }
 
-const RATE_UNITS: Readonly<Record<string, number>> = { minute: 1, minutes: 1, hour: 60, hours: 60, day: 1440, days: 1440 };
-
 /** Parses an AWS Backup schedule expression. */
 export function parseSchedule(expression: string): ScheduleParse {
   const text = expression.trim();
-  const rate = /^rate\(\s*(\d+)\s+([a-z]+)\s*\)$/i.exec(text);
-  if (rate) {
-    const unit = RATE_UNITS[rate[2]!.toLowerCase()];
-    const value = Number(rate[1]);
-    if (unit === undefined) return { state: "invalid", problem: "its rate() unit is not minutes, hours or days" };
-    if (value < 1) return { state: "invalid", problem: "its rate() value is not a positive number" };
-    return { state: "ok", schedule: { kind: "rate", minutes: value * unit } };
-  }
+  if (/^rate\(.*\)$/i.test(text)) return { state: "invalid", problem: "AWS Backup takes cron() expressions only, not rate()" };
   const cron = /^cron\((.*)\)$/i.exec(text);
-  if (!cron) return { state: "invalid", problem: "it is neither a cron() nor a rate() expression" };
+  if (!cron) return { state: "invalid", problem: "it is not a cron() expression" };
   const fields = cron[1]!.trim().split(/\s+/);
   if (fields.length !== 6) return { state: "invalid", problem: `its cron() has ${fields.length} fields instead of 6` };
   const [, , dayOfMonth, , dayOfWeek] = fields as [string, string, string, string, string, string];
@@ -133,7 +135,12 @@ export function parseSchedule(expression: string): ScheduleParse {
   }
   try {
     const normalized = fields.map((field, i) => normalizeField(field, FIELDS[i]!)).join(" ");
-    return { state: "ok", schedule: { kind: "cron", cron: awsCronParser.parse(normalized), text: normalized } };
+    const parsed = awsCronParser.parse(normalized);
+    // Two minutes of one hour are less than 60 minutes apart: AWS Backup refuses the rule.
+    if (parsed.minutes.length > 1) {
+      return { state: "invalid", problem: "it runs more than once an hour, and AWS Backup takes schedules at least 60 minutes apart" };
+    }
+    return { state: "ok", schedule: { kind: "cron", cron: parsed, text: normalized } };
   } catch (error) {
     if (error instanceof Problem) return { state: error.state, problem: error.problem };
     return { state: "invalid", problem: "its cron() fields are malformed" };
@@ -181,10 +188,13 @@ function wallClock(instant: number, timeZone: string): number {
 }
 
 /**
- * The instant a wall-clock time of the zone happens. A time skipped when the clocks go
- * forward happens an hour later, as schedulers run it.
+ * The instant a wall-clock time of the zone happens, or `undefined` for a time the
+ * clocks skip when they go forward: AWS's zoned schedulers skip such a run (EventBridge
+ * Scheduler documents it: "your schedule invocation gets skipped if the cron expression
+ * falls on a non-existent date and time"), so the gap around it is counted in full. A
+ * time that happens twice when the clocks go back runs once.
  */
-function instantOf(wall: number, timeZone: string): number {
+function instantOf(wall: number, timeZone: string): number | undefined {
   if (isUtc(timeZone)) return wall;
   const first = wallClock(wall, timeZone) - wall;
   let instant = wall - first;
@@ -193,7 +203,7 @@ function instantOf(wall: number, timeZone: string): number {
     const retry = wall - second;
     if (wallClock(retry, timeZone) - retry === second) instant = retry;
   }
-  return instant;
+  return wallClock(instant, timeZone) === wall ? instant : undefined;
 }
 
 function isUtc(timeZone: string): boolean {
@@ -208,7 +218,6 @@ const gapCache = new Map<string, number>();
  * schedule that stops running within the year never passes).
  */
 export function longestGapHours(schedule: ParsedSchedule, timeZone: string, from: Date = new Date()): number {
-  if (schedule.kind === "rate") return schedule.minutes / 60;
   const start = Math.floor(from.getTime() / DAY) * DAY;
   const key = `${schedule.text}|${timeZone}|${start}`;
   const cached = gapCache.get(key);
@@ -232,8 +241,8 @@ function cronLongestGap(cron: ParsedCron, timeZone: string, start: number, end: 
     cron.daysOfMonth.length > 0 && cron.daysOfMonth.every((d) => typeof d === "number") ? new Set(cron.daysOfMonth) : undefined;
   let longest = 0;
   let previous: number | undefined;
-  const see = (instant: number) => {
-    if (instant < start || instant > end) return;
+  const see = (instant: number | undefined) => {
+    if (instant === undefined || instant < start || instant > end) return;
     longest = Math.max(longest, instant - (previous ?? start));
     previous = instant;
   };
@@ -245,7 +254,7 @@ function cronLongestGap(cron: ParsedCron, timeZone: string, start: number, end: 
     if (plainDays && !plainDays.has(cursor.getUTCDate())) continue;
     const first = instantOf(day + times[0]!, timeZone);
     const last = instantOf(day + times[times.length - 1]!, timeZone);
-    if (last - first === times[times.length - 1]! - times[0]!) {
+    if (first !== undefined && last !== undefined && last - first === times[times.length - 1]! - times[0]!) {
       // No clock change during the day: gaps inside it are as written.
       see(first);
       if (first >= start && last <= end) {

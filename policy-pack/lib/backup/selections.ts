@@ -15,7 +15,7 @@
  * ARN service, tag pair and tag key), so finding the selections of one data store
  * looks only at the selections that could name it.
  */
-import { parseArn } from "../arn";
+import { parseArn, parseArnPattern, partitionOf } from "../arn";
 import { globMatches } from "../glob";
 import { effectiveTags } from "../s3/buckets";
 import type { IndexedResource, StackIndex } from "../stackIndex";
@@ -112,8 +112,6 @@ const PROTECTABLE_SERVICES = new Set([
 
 /** Resource types AWS Backup protects that are not data stores of the coverage table. */
 const OTHER_PROTECTABLE_TYPES = new Set([
-  "aws:fsx/ontapVolume:OntapVolume",
-  "aws:fsx/openZfsVolume:OpenZfsVolume",
   "aws:timestreamwrite/table:Table",
   "aws:storagegateway/storedIscsiVolume:StoredIscsiVolume",
   "aws:storagegateway/cachesIscsiVolume:CachesIscsiVolume",
@@ -313,12 +311,14 @@ function regionOf(resource: IndexedResource): string | undefined {
 function subjectOf(index: StackIndex, resource: IndexedResource, kind: DataStoreKind): Subject {
   const arnValue = stringField(resource.props.arn);
   const arn = arnValue.state === "known" && parseArn(arnValue.value) ? arnValue.value : undefined;
-  const name = resource.props[kind.nameProperty];
-  const resourcePart = typeof name === "string" && name !== "" ? `${kind.resourcePrefix}${name}` : undefined;
+  const raw = kind.resourceName ? kind.resourceName(resource) : resource.props[kind.nameProperty];
+  const resourcePart = typeof raw === "string" && raw !== "" ? `${kind.resourcePrefix}${raw}` : undefined;
   const parsed = arn ? parseArn(arn) : undefined;
+  // The partition follows the region (an S3 ARN carries no region, but its bucket has one).
+  const region = regionOf(resource);
   const segments = parsed
     ? [parsed.partition, parsed.service, parsed.region, parsed.account, parsed.resource]
-    : ["aws", kind.service, kind.global ? "" : regionOf(resource), kind.global ? "" : undefined, resourcePart];
+    : [region && partitionOf(region), kind.service, kind.global ? "" : region, kind.global ? "" : undefined, resourcePart];
   const { tags, unknownKeys } = effectiveTags(index, resource);
   return { resource, kind, ...(arn && { arn }), segments, tags, unknownTagKeys: new Set(unknownKeys) };
 }
@@ -327,7 +327,7 @@ function subjectOf(index: StackIndex, resource: IndexedResource, kind: DataStore
 function arnMatches(pattern: string, subject: Subject): Tri {
   if (pattern === "*") return "yes";
   if (subject.arn) return globMatches(pattern, subject.arn) ? "yes" : "no";
-  const parsed = parseArn(pattern);
+  const parsed = parseArnPattern(pattern);
   if (!parsed) return pattern.startsWith("arn:") ? "unknown" : "no";
   const wanted = [parsed.partition, parsed.service, parsed.region, parsed.account, parsed.resource];
   let result: Tri = "yes";
@@ -436,8 +436,12 @@ export interface SelectionIndex {
   /** Exact ARN literals, and also by service and resource segment (for ARNs with unknown parts). */
   byExactArn: Map<string, ParsedSelection[]>;
   byServiceResource: Map<string, ParsedSelection[]>;
-  /** Wildcard patterns by their service segment (`*` for any), each pattern once. */
-  patternsByService: Map<string, Map<string, ParsedSelection[]>>;
+  /**
+   * Wildcard patterns by their service segment (`*` for any), then by the literal start
+   * of their resource segment (`db:prod-` for `…:db:prod-*`), each pattern once: a data
+   * store is judged only against the patterns whose literal start begins its name.
+   */
+  patternsByService: Map<string, PatternBucket>;
   /** `selectionTags` entries by tag pair, by key when the value is unknown, and all by key (for resources whose tags are unknown). */
   byTagPair: Map<string, ParsedSelection[]>;
   byTagKeyOfUnknownValue: Map<string, ParsedSelection[]>;
@@ -450,6 +454,40 @@ export interface SelectionIndex {
   byConditionKey: Map<string, ParsedSelection[]>;
   /** Selections every data store must be checked against (unknown lists, negated-only tests, unknown keys). */
   always: ParsedSelection[];
+}
+
+/** The patterns of one service, by the literal start of their resource segment. */
+interface PatternBucket {
+  readonly byStart: Map<string, Map<string, ParsedSelection[]>>;
+  /** Per resource prefix of a kind (`db:`), the starts that extend it, for names unknown at preview. */
+  readonly extending: Map<string, readonly string[]>;
+}
+
+/** The resource segment of a pattern up to its first wildcard (`""` for `*` or a wildcard partition-to-resource). */
+function literalStart(pattern: string): string {
+  const arn = parseArnPattern(pattern);
+  const resource = arn ? arn.resource : "";
+  const wildcard = resource.search(/[*?]/);
+  return wildcard < 0 ? resource : resource.slice(0, wildcard);
+}
+
+/** The pattern groups of a bucket that could name a resource segment (`undefined`: a name unknown at preview). */
+function candidatePatterns(bucket: PatternBucket, resource: string | undefined, prefix: string): Map<string, ParsedSelection[]>[] {
+  const out: Map<string, ParsedSelection[]>[] = [];
+  const known = resource ?? prefix;
+  for (let i = 0; i <= known.length; i++) {
+    const group = bucket.byStart.get(known.slice(0, i));
+    if (group) out.push(group);
+  }
+  if (resource === undefined) {
+    let starts = bucket.extending.get(prefix);
+    if (!starts) {
+      starts = [...bucket.byStart.keys()].filter((start) => start.length > prefix.length && start.startsWith(prefix));
+      bucket.extending.set(prefix, starts);
+    }
+    for (const start of starts) out.push(bucket.byStart.get(start)!);
+  }
+  return out;
 }
 
 function push<K>(map: Map<K, ParsedSelection[]>, key: K, selection: ParsedSelection): void {
@@ -497,10 +535,13 @@ function buildIndex(index: StackIndex): SelectionIndex {
       push(built.byConditionKey, anchor.key, selection);
     } else
       for (const pattern of resources.patterns) {
-        const arn = parseArn(pattern);
+        const arn = parseArnPattern(pattern);
         const service = pattern === "*" || !arn || arn.service.includes("*") ? "*" : arn.service;
-        let patterns = built.patternsByService.get(service);
-        if (!patterns) built.patternsByService.set(service, (patterns = new Map()));
+        let bucket = built.patternsByService.get(service);
+        if (!bucket) built.patternsByService.set(service, (bucket = { byStart: new Map(), extending: new Map() }));
+        const start = literalStart(pattern);
+        let patterns = bucket.byStart.get(start);
+        if (!patterns) bucket.byStart.set(start, (patterns = new Map()));
         push(patterns, pattern, selection);
       }
     for (const test of selection.tags) {
@@ -534,8 +575,10 @@ export function selectionsOf(index: StackIndex, resource: IndexedResource): Sele
   if (subject.arn) add(selections.byExactArn.get(subject.arn));
   else if (subject.segments[4] !== undefined) add(selections.byServiceResource.get(`${kind.service}|${subject.segments[4]}`));
   for (const service of [kind.service, "*"]) {
-    for (const [pattern, list] of selections.patternsByService.get(service) ?? []) {
-      if (arnMatches(pattern, subject) !== "no") add(list);
+    const bucket = selections.patternsByService.get(service);
+    if (!bucket) continue;
+    for (const group of candidatePatterns(bucket, subject.segments[4], kind.resourcePrefix)) {
+      for (const [pattern, list] of group) if (arnMatches(pattern, subject) !== "no") add(list);
     }
   }
   for (const [key, value] of Object.entries(subject.tags)) {

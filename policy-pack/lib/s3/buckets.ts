@@ -63,7 +63,11 @@ function parseDefaultTags(value: Value | undefined): EffectiveTags {
 }
 
 export function effectiveTags(index: StackIndex, resource: IndexedResource): EffectiveTags {
-  return overDefaultTags(resource, index.setting(resource, ["tags"]));
+  // The provider never fills `tags` in (it computes `tagsAll`): an unknown is one the
+  // program set, unless Analyze saw the program leave it unset. Read as absent, it
+  // would turn "selected, unverifiably" into a certain "not selected".
+  const raw = resource.props.tags;
+  return overDefaultTags(resource, isUnknown(raw) && index.inputState(resource, "tags") === "absent" ? undefined : raw);
 }
 
 /** The resource's own `tags` value over its provider's `defaultTags`. */
@@ -145,6 +149,43 @@ export function bucketAttachments(index: StackIndex, types: TypeSet): Map<string
     }
     return byBucket;
   });
+}
+
+/**
+ * Split configuration resources whose `bucket` is unknown during preview and was
+ * computed from no bucket of the stack: each may configure any bucket of the stack, so
+ * a bucket that otherwise lacks that configuration cannot be judged to lack it.
+ */
+export function unplacedAttachments(index: StackIndex, types: TypeSet): readonly IndexedResource[] {
+  return index.memo(`unplaced:${[...types].join(",")}`, () =>
+    index
+      .ofType(types)
+      .filter((attachment) => isUnknown(attachment.props.bucket) && index.dependenciesOf(attachment, "bucket", S3_BUCKET).length === 0),
+  );
+}
+
+/** What S3 calls each kind of split configuration, for messages. */
+const SPLIT_KINDS: readonly (readonly [TypeSet, string])[] = [
+  [S3_BUCKET_VERSIONING, "versioning"],
+  [S3_BUCKET_OBJECT_LOCK, "Object Lock"],
+  [S3_BUCKET_LIFECYCLE, "lifecycle"],
+  [S3_BUCKET_REPLICATION, "replication"],
+  [S3_BUCKET_ENCRYPTION, "default encryption"],
+];
+
+/**
+ * A bucket configured by two or more split resources of one kind (a BucketVersioning and
+ * a BucketVersioningV2, say). S3 keeps one such configuration per bucket: each resource
+ * overwrites the other on every update, so which one is in force is undecided, and the
+ * pack reports the bucket rather than silently crediting one of them.
+ */
+export function conflictingSplits(index: StackIndex, bucket: IndexedResource, types: TypeSet): string | undefined {
+  const splits = bucketAttachments(index, types).get(bucket.urn) ?? [];
+  if (splits.length < 2) return undefined;
+  const what = SPLIT_KINDS.find(([kind]) => kind === types)?.[1] ?? "such";
+  const names = splits.map(describe);
+  const listed = `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]!}`;
+  return `${describe(bucket)} is configured by ${splits.length} resources of one kind (${listed}), but S3 keeps one ${what} configuration per bucket, so they overwrite each other on every update and which one is in force is undecided; keep exactly one.`;
 }
 
 /** One replication rule's destination, from the split resource or the inline block. */
@@ -307,6 +348,7 @@ export function bucketEncryption(index: StackIndex, bucket: IndexedResource): Bu
     }
     return out;
   }
+  if (unplacedAttachments(index, S3_BUCKET_ENCRYPTION).length > 0) return undefined;
   const out: BucketEncryption[] = [];
   for (const shape of INLINE_ENCRYPTION) {
     const reached = expandPath(bucket.props[shape.property], shape.steps, shape.property);
@@ -353,9 +395,19 @@ export function whereSet(bucket: IndexedResource, setting: SettingSource): strin
   return setting.source === bucket ? setting.property : `${setting.property} of ${describe(setting.source)}`;
 }
 
-/** A split resource of the bucket replaces its inline block; the first one found counts. */
+/**
+ * A split resource of the bucket replaces its inline block (two of one kind are
+ * `conflictingSplits`, which the policies report first). Without one, a split resource
+ * whose bucket is unknown may be this bucket's: `unplaced`.
+ */
 function splitOf(index: StackIndex, bucket: IndexedResource, types: TypeSet): IndexedResource | undefined {
   return bucketAttachments(index, types).get(bucket.urn)?.[0];
+}
+
+/** The unknown setting a split resource of unknown bucket leaves this bucket with, if there is one. */
+function unplaced(index: StackIndex, types: TypeSet): (SettingSource & { readonly state: "unknown" }) | undefined {
+  const attachment = unplacedAttachments(index, types)[0];
+  return attachment && { state: "unknown", source: attachment, property: "bucket" };
 }
 
 /** Versioning as S3 applies it: `Enabled`, `Suspended` or `Disabled` (never enabled). */
@@ -408,6 +460,9 @@ export function bucketVersioning(index: StackIndex, bucket: IndexedResource): Bu
       mfaDeleteProperty: "versioningConfiguration.mfaDelete",
     };
   }
+  // A bucket created with Object Lock stays versioned whatever a versioning resource says.
+  const unknownSplit = unplaced(index, S3_BUCKET_VERSIONING);
+  if (unknownSplit && !objectLockEnabledAtCreation(index, bucket)) return unknownSplit;
   const inline = inlineVersioningPath(bucket);
   const top = inline[0];
   const block = index.setting(bucket, inline);
@@ -508,6 +563,9 @@ export function bucketObjectLock(index: StackIndex, bucket: IndexedResource): Bu
       ...(rule !== undefined && rule !== null && { retention: retentionAt(split, "rule.defaultRetention", rule) }),
     };
   }
+  // Object Lock enabled on the bucket itself may still take its retention from a split resource of unknown bucket.
+  const unknownSplit = unplaced(index, S3_BUCKET_OBJECT_LOCK);
+  if (unknownSplit) return unknownSplit;
   const inline = index.setting(bucket, ["objectLockConfiguration"]);
   if (isUnknown(inline)) return { state: "unknown", source: bucket, property: "objectLockConfiguration" };
   const inlineFlag = stringField(getPath(inline, ["objectLockEnabled"]));
@@ -545,6 +603,10 @@ export function bucketLifecycleRules(
   bucket: IndexedResource,
 ): LifecycleRuleView[] | (SettingSource & { state: "unknown" }) {
   const split = splitOf(index, bucket, S3_BUCKET_LIFECYCLE);
+  if (!split) {
+    const unknownSplit = unplaced(index, S3_BUCKET_LIFECYCLE);
+    if (unknownSplit) return unknownSplit;
+  }
   const v2 = bucket.type === "aws:s3/bucketV2:BucketV2";
   const source = split ?? bucket;
   const rules = split ? split.props.rules : index.setting(bucket, ["lifecycleRules"]);
@@ -650,6 +712,8 @@ export function bucketReplicationRules(
     }
     return out;
   }
+  const unknownSplit = unplaced(index, S3_BUCKET_REPLICATION);
+  if (unknownSplit) return unknownSplit;
   const v2 = bucket.type === "aws:s3/bucketV2:BucketV2";
   const top = v2 ? "replicationConfigurations" : "replicationConfiguration";
   const block = index.setting(bucket, [top]);

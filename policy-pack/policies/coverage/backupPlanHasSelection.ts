@@ -4,6 +4,9 @@ import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outco
 import { describe } from "../../lib/stackIndex";
 import { BACKUP_PLAN, BACKUP_SELECTION, union } from "../../lib/types";
 
+/** FSx resources AWS Backup does not protect whole or alone: their volumes, or their file system, are what it backs up. */
+const FSX_INSTEAD: ReadonlySet<string> = new Set(["aws:fsx/ontapFileSystem:OntapFileSystem", "aws:fsx/openZfsVolume:OpenZfsVolume"]);
+
 /** A selection that names something AWS Backup can back up (or may, while unknown). */
 function nonEmpty(selection: ParsedSelection): boolean {
   const { resources } = selection;
@@ -22,8 +25,13 @@ function unprotectableOutcome(selection: ParsedSelection): Outcome {
   if (named.length === 0) return SATISFIED;
   const one = unprotectable.length + unprotectableLiterals === 1;
   const list = named.length === 1 ? named[0]! : `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]!}`;
+  // AWS Backup protects FSx for ONTAP by volume and FSx for OpenZFS by file system: say which to select instead.
+  const fsx = unprotectable.some((resource) => FSX_INSTEAD.has(resource.type));
+  const instead = fsx
+    ? "select the FSx for ONTAP file system's aws.fsx.OntapVolume resources, or the OpenZFS volume's aws.fsx.OpenZfsFileSystem, instead"
+    : "protect that data another way (Secrets Manager replication, for a secret)";
   return violated(
-    `${who} names ${list} in resources, which AWS Backup cannot protect, so ${one ? "it is" : "they are"} not backed up; remove ${one ? "it" : "them"} from resources and protect that data another way (Secrets Manager replication, for a secret).`,
+    `${who} names ${list} in resources, which AWS Backup cannot protect, so ${one ? "it is" : "they are"} not backed up; remove ${one ? "it" : "them"} from resources and ${instead}.`,
   );
 }
 

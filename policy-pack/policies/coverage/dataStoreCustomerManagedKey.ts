@@ -1,7 +1,8 @@
 import { protection } from "../../lib/backup/coverage";
-import { DATA_STORE_KINDS, kindOf } from "../../lib/backup/dataStores";
+import { DATA_STORE_KINDS, EBS_VOLUME, kindOf } from "../../lib/backup/dataStores";
 import { keyCustodyFields } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
+import { defaultEbsKey, encryptionByDefault } from "../../lib/kms/ebsDefaults";
 import { keyCustodyOutcome, resolveKeyReference } from "../../lib/kms/keys";
 import { unverifiable, violated, type Outcome } from "../../lib/outcome";
 import { describe } from "../../lib/stackIndex";
@@ -50,13 +51,38 @@ export const dataStoreCustomerManagedKey = defineStackPolicy(
         }
         const property = kind.sourceKeyProperty!;
         const key = index.setting(resource, [property]);
+        const ebs = EBS_VOLUME.has(resource.type);
         if (encrypted.state !== "known" || !encrypted.value) {
-          // A key given to an unencrypted store is unused; AWS needs the flag.
-          return violated(
-            `${who} is not encrypted (${kind.encryptedProperty} is not true), so its recovery points are not encrypted either, whatever the vault's key; set ${kind.encryptedProperty}: true and ${property} to the ARN of a customer-managed aws.kms.Key.`,
-          );
+          // EBS encryption by default encrypts every new volume of its region, whatever the volume says.
+          const byDefault = ebs ? encryptionByDefault(index, resource) : ({ state: "none" } as const);
+          if (byDefault.state === "unknown") return unverifiable(byDefault.property, byDefault.reason);
+          if (byDefault.state === "none") {
+            // A key given to an unencrypted store is unused; AWS needs the flag.
+            return violated(
+              `${who} is not encrypted (${kind.encryptedProperty} is not true), so its recovery points are not encrypted either, whatever the vault's key; set ${kind.encryptedProperty}: true and ${property} to the ARN of a customer-managed aws.kms.Key.`,
+            );
+          }
         }
         const reference = resolveKeyReference(index, resource, property, key);
+        if (ebs && reference.kind === "omitted") {
+          // Without its own key, a volume is encrypted with the region's EBS default key, which aws.ebs.DefaultKmsKey sets.
+          const byDefault = defaultEbsKey(index, resource);
+          if (byDefault.state === "unknown") return unverifiable(byDefault.property, byDefault.reason);
+          if (byDefault.state === "found") {
+            const setting = byDefault.value;
+            return keyCustodyOutcome(
+              resolveKeyReference(index, setting, "keyArn", index.setting(setting, ["keyArn"])),
+              {
+                resource: setting,
+                property: "keyArn",
+                defaultKey: "the AWS-managed key alias/aws/ebs",
+                remedy: `set keyArn to the ARN of a customer-managed aws.kms.Key, or set kmsKeyId on ${who}, which has no key of its own and so is encrypted with this default key, which its recovery points keep`,
+              },
+              config,
+              index.unknownWhen,
+            );
+          }
+        }
         return keyCustodyOutcome(
           reference,
           {
@@ -69,6 +95,12 @@ export const dataStoreCustomerManagedKey = defineStackPolicy(
           index.unknownWhen,
         );
       })();
+      if (outcome.status === "violated" && selected.state === "unknown" && selected.viaInstance) {
+        return unverifiable(
+          "(attachment)",
+          `whether ${describe(selected.viaInstance)}, to which it is attached, is backed up is unknown ${index.unknownWhen}, and its key is not customer-managed`,
+        );
+      }
       if (outcome.status === "violated" && selected.state === "unknown") {
         const name = selected.selections[0]?.selection.name ?? "a selection";
         return unverifiable(

@@ -1,4 +1,4 @@
-import { DATA_STORE_TYPES, kindOf, PROTECTED_RESOURCE_TYPES, type ProtectedResourceType } from "../../lib/backup/dataStores";
+import { DATA_STORE_TYPES, isReadReplica, kindOf, PROTECTED_RESOURCE_TYPES, type ProtectedResourceType } from "../../lib/backup/dataStores";
 import { backsUp, protection } from "../../lib/backup/coverage";
 import type { SelectionVerdict } from "../../lib/backup/selections";
 import { backupBucketFields, booleanField, stringListField } from "../../lib/config";
@@ -40,7 +40,7 @@ export const dataStoreInBackupPlan = defineStackPolicy(
       "User-, system- and system-documentation-level information is backed up at a defined frequency, and what is backed up is documented (CP-9a-c); the system can be recovered (CP-10).",
     references: ["HIPAA 164.308(a)(7)(ii)(A)"],
     remediationSteps:
-      "Add the data store to an aws.backup.Selection of an aws.backup.Plan with at least one rule and an iamRoleArn: list its ARN in resources (a wildcard such as arn:aws:rds:*:*:db:* selects every one of its kind), or tag it to match the selection's selectionTags, or its conditions together with a resources pattern. AWS applies resources OR selectionTags, conditions refine resources, and notResources excludes.",
+      "Add the data store to an aws.backup.Selection of an aws.backup.Plan with at least one rule and an iamRoleArn: list its ARN in resources (a wildcard such as arn:aws:rds:*:*:db:* selects every one of its kind), or tag it to match the selection's selectionTags, or its conditions together with a resources pattern. AWS applies resources OR selectionTags, conditions refine resources, and notResources excludes. An EBS volume attached to a backed-up EC2 instance is in the instance's backup; FSx for NetApp ONTAP is backed up by volume (aws.fsx.OntapVolume); RDS read replicas need not be selected.",
     remediation: { notFixed: "which plan backs up a data store is the customer's decision, and a selection is a new resource." },
     url: "https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html",
     config: {
@@ -56,6 +56,8 @@ export const dataStoreInBackupPlan = defineStackPolicy(
     subjects({ index, config }) {
       const wanted = new Set<string>(config.resourceTypes);
       const out: IndexedResource[] = index.ofType(DATA_STORE_TYPES).filter((resource) => {
+        // A read replica holds its source's data: the source is what must be in a plan.
+        if (isReadReplica(index, resource)) return false;
         const type = kindOf(resource.type)?.protectedType(resource);
         // An RDS cluster whose engine is unknown is Aurora or a Multi-AZ DB cluster: either counts.
         return type === undefined ? wanted.has("RDS") || wanted.has("Aurora") : wanted.has(type);
@@ -68,7 +70,15 @@ export const dataStoreInBackupPlan = defineStackPolicy(
       return out;
     },
     check(resource, { index }): Outcome {
-      const { verdicts } = protection(index, resource);
+      const found = protection(index, resource);
+      const { verdicts } = found;
+      if (found.state === "yes") return SATISFIED;
+      if (found.viaInstance) {
+        return unverifiable(
+          "(attachment)",
+          `it is attached to ${describe(found.viaInstance)}, whose backup would hold it, but whether a selection backs that instance up is unknown ${index.unknownWhen}`,
+        );
+      }
       const results = verdicts.map((verdict) => ({ verdict, counted: backsUp(verdict) }));
       if (results.some((result) => result.counted === "yes")) return SATISFIED;
       const open = results.find((result) => result.counted === "unknown");

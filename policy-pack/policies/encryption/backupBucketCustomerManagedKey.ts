@@ -1,5 +1,5 @@
-import { backupBuckets, bucketEncryption, type BackupBucketConfig, type BucketEncryption } from "../../lib/s3/buckets";
-import { S3_BUCKET } from "../../lib/types";
+import { backupBuckets, bucketEncryption, conflictingSplits, type BackupBucketConfig, type BucketEncryption } from "../../lib/s3/buckets";
+import { S3_BUCKET, S3_BUCKET_ENCRYPTION } from "../../lib/types";
 import { backupBucketFields, keyCustodyFields } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { keyCustodyOutcome, resolveKeyReference, type KeyCustodyConfig } from "../../lib/kms/keys";
@@ -93,6 +93,8 @@ export const backupBucketCustomerManagedKey = defineStackPolicy(
       if (!backupBuckets(index, config).byUrn.has(bucket.urn)) {
         return unverifiable("tags", `its tags are unknown ${index.unknownWhen}, so whether it is a backup bucket cannot be decided`);
       }
+      const conflict = conflictingSplits(index, bucket, S3_BUCKET_ENCRYPTION);
+      if (conflict) return violated(conflict);
       const rules = bucketEncryption(index, bucket);
       if (rules === undefined) {
         return unverifiable("serverSideEncryptionConfiguration", `its default encryption is unknown ${index.unknownWhen}`);

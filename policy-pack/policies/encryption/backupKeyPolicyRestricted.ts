@@ -6,6 +6,7 @@ import {
   uncheckedKeyOutcomes,
   undecidedKeyOutcome,
 } from "../../lib/kms/backupKeys";
+import { formatArn } from "../../lib/arn";
 import { backupBucketFields, stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import {
@@ -63,7 +64,7 @@ interface Checked {
 
 /** The ARN a request on the key is authorised against. */
 function keyArn(c: Checked, filled: Filled): string {
-  return c.address.arn ?? `arn:aws:kms:${filled.region}:${filled.account}:key/${filled.name}`;
+  return c.address.arn ?? formatArn({ service: "kms", region: filled.region, account: filled.account, resource: `key/${filled.name}` });
 }
 
 /**

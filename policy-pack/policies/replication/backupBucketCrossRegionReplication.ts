@@ -8,9 +8,11 @@ import {
   bucketReplicationRules,
   replicaBuckets,
   undecidedBucketOutcome,
+  conflictingSplits,
   whereSet,
   type ReplicationRuleView,
 } from "../../lib/s3/buckets";
+import { S3_BUCKET_REPLICATION } from "../../lib/types";
 import { describe, type IndexedResource, type StackIndex } from "../../lib/stackIndex";
 
 const KEY_REMEDY = "set replicaKmsKeyId to the ARN of a customer-managed aws.kms.Key (a ReplicaKey) in the destination region";
@@ -109,6 +111,8 @@ export const backupBucketCrossRegionReplication = defineStackPolicy(
     check(bucket, { index, config }): Outcome | Outcome[] {
       const undecided = undecidedBucketOutcome(index, config, bucket);
       if (undecided) return undecided;
+      const conflict = conflictingSplits(index, bucket, S3_BUCKET_REPLICATION);
+      if (conflict) return violated(conflict);
       const who = describe(bucket);
       const rules = bucketReplicationRules(index, bucket);
       if (!Array.isArray(rules)) {

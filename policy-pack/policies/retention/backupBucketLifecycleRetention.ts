@@ -1,7 +1,15 @@
 import { backupBucketFields, integerField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
-import { backupBucketSubjects, bucketLifecycleRules, undecidedBucketOutcome, whereSet, type LifecycleRuleView } from "../../lib/s3/buckets";
+import {
+  backupBucketSubjects,
+  bucketLifecycleRules,
+  undecidedBucketOutcome,
+  conflictingSplits,
+  whereSet,
+  type LifecycleRuleView,
+} from "../../lib/s3/buckets";
+import { S3_BUCKET_LIFECYCLE } from "../../lib/types";
 import { describe, type IndexedResource, type StackIndex } from "../../lib/stackIndex";
 import { ABSENT, type Field } from "../../lib/values";
 
@@ -79,6 +87,8 @@ export const backupBucketLifecycleRetention = defineStackPolicy(
     check(bucket, { index, config }): Outcome | Outcome[] {
       const undecided = undecidedBucketOutcome(index, config, bucket);
       if (undecided) return undecided;
+      const conflict = conflictingSplits(index, bucket, S3_BUCKET_LIFECYCLE);
+      if (conflict) return violated(conflict);
       const rules = bucketLifecycleRules(index, bucket);
       if (!Array.isArray(rules)) {
         const at = whereSet(bucket, rules);

@@ -1,7 +1,8 @@
 import { backupBucketFields, enumField, integerField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
-import { backupBucketSubjects, bucketObjectLock, undecidedBucketOutcome, whereSet } from "../../lib/s3/buckets";
+import { backupBucketSubjects, bucketObjectLock, undecidedBucketOutcome, conflictingSplits, whereSet } from "../../lib/s3/buckets";
+import { S3_BUCKET_OBJECT_LOCK } from "../../lib/types";
 import { describe } from "../../lib/stackIndex";
 
 // S3 counts a retention year as 365 days.
@@ -37,6 +38,8 @@ export const backupBucketObjectLockEnabled = defineStackPolicy(
     check(bucket, { index, config }): Outcome {
       const undecided = undecidedBucketOutcome(index, config, bucket);
       if (undecided) return undecided;
+      const conflict = conflictingSplits(index, bucket, S3_BUCKET_OBJECT_LOCK);
+      if (conflict) return violated(conflict);
       const who = describe(bucket);
       const lock = bucketObjectLock(index, bucket);
       const min = config.minRetentionDays;

@@ -1,10 +1,10 @@
 import { backupBucketFields, booleanField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { SATISFIED, unverifiable, violated, type Outcome } from "../../lib/outcome";
-import { backupBucketSubjects, bucketVersioning, undecidedBucketOutcome, whereSet } from "../../lib/s3/buckets";
+import { backupBucketSubjects, bucketVersioning, conflictingSplits, undecidedBucketOutcome, whereSet } from "../../lib/s3/buckets";
 import { bucketVersioningFixes } from "../../lib/s3/remediation";
 import { describe } from "../../lib/stackIndex";
-import { S3_BUCKET } from "../../lib/types";
+import { S3_BUCKET, S3_BUCKET_VERSIONING } from "../../lib/types";
 
 const REMEDY = 'add an aws.s3.BucketVersioning for the bucket with versioningConfiguration.status: "Enabled"';
 
@@ -35,6 +35,8 @@ export const backupBucketVersioningEnabled = defineStackPolicy(
     check(bucket, { index, config }): Outcome {
       const undecided = undecidedBucketOutcome(index, config, bucket);
       if (undecided) return undecided;
+      const conflict = conflictingSplits(index, bucket, S3_BUCKET_VERSIONING);
+      if (conflict) return violated(conflict);
       const who = describe(bucket);
       const versioning = bucketVersioning(index, bucket);
       const at = whereSet(bucket, versioning);

@@ -75,7 +75,7 @@ export const backupPlanFrequency = defineResourcePolicy(
     nist: ["CP-9"],
     specification: "Backups are taken at a frequency consistent with the recovery point objectives (CP-9).",
     remediationSteps:
-      "Give the aws.backup.Plan a rule whose schedule runs at least every maxIntervalHours hours on every day of the year, e.g. cron(0 5 ? * * *) for daily (a weekday-only schedule leaves a 72-hour weekend gap, and a daily run at a local time is 25 hours apart when daylight saving ends: schedule in Etc/UTC or more often), or set enableContinuousBackup: true. A rule without a schedule runs daily at 05:00 UTC.",
+      "Give the aws.backup.Plan a rule whose schedule runs at least every maxIntervalHours hours on every day of the year, e.g. cron(0 5 ? * * *) for daily (a weekday-only schedule leaves a 72-hour weekend gap, and a daily run at a local time is 25 hours apart when daylight saving ends, and a local time the clocks skip when it starts does not run that day: schedule in Etc/UTC or more often), or set enableContinuousBackup: true. A rule without a schedule runs daily at 05:00 UTC; AWS Backup takes cron() only, not rate(), and runs at least 60 minutes apart.",
     remediation: {
       notFixed: "when and how often backups run is an operational choice (backup windows, load, cost), so schedules are not rewritten.",
     },

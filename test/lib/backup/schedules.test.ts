@@ -22,9 +22,7 @@ describe("AWS Backup schedules", () => {
     ["cron(0 5 ? * 2#1 *)", "Etc/UTC", 35 * 24],
     ["cron(0 5 ? * 6L *)", "Etc/UTC", 35 * 24],
     ["cron(0 5 ? * L *)", "Etc/UTC", 7 * 24],
-    ["rate(12 hours)", "Etc/UTC", 12],
-    ["rate(1 day)", "Etc/UTC", 24],
-    ["rate(90 minutes)", "Etc/UTC", 1.5],
+    ["cron(15 * ? * * *)", "Etc/UTC", 1],
   ])("%s in %s leaves at most %d hours between runs", (expression, zone, hours) => {
     expect(gap(expression, zone)).toBe(hours);
   });
@@ -32,6 +30,13 @@ describe("AWS Backup schedules", () => {
   it("counts daylight-saving changes: a daily run at a local time is 25 hours apart once a year", () => {
     expect(gap("cron(0 1 ? * * *)", "America/New_York")).toBe(25);
     expect(gap("cron(0 1 ? * * *)", "Asia/Tokyo")).toBe(24);
+  });
+
+  it("skips a local time the clocks jump over when daylight saving starts, as AWS's zoned schedulers do", () => {
+    // 02:30 does not happen in New York on 8 March 2026: the runs before and after are 47 hours apart.
+    expect(gap("cron(30 2 ? * * *)", "America/New_York")).toBe(47);
+    expect(gap("cron(30 1 ? * * *)", "America/New_York")).toBe(25);
+    expect(gap("cron(30 2,14 ? * * *)", "America/New_York")).toBe(23);
   });
 
   it("counts the time before the first and after the last run, so a schedule that stops never passes", () => {
@@ -48,9 +53,20 @@ describe("AWS Backup schedules", () => {
     expect(gap("cron(0 x ? * * *)")).toBe("invalid: the hours field holds something that is not a number");
     expect(gap("cron(0 5/ ? * * *)")).toBe("invalid: the hours field has a malformed step");
     expect(gap("cron(0 5 ? * 2#6 *)")).toBe("invalid: the day-of-week field asks for a week of the month outside 1-5");
-    expect(gap("rate(5 weeks)")).toBe("invalid: its rate() unit is not minutes, hours or days");
-    expect(gap("rate(0 hours)")).toBe("invalid: its rate() value is not a positive number");
-    expect(gap("at(2026-01-01T00:00:00)")).toBe("invalid: it is neither a cron() nor a rate() expression");
+    expect(gap("at(2026-01-01T00:00:00)")).toBe("invalid: it is not a cron() expression");
+  });
+
+  it("rejects ? outside the day fields, rate() and runs less than 60 minutes apart, as AWS Backup does", () => {
+    expect(gap("cron(? 5 ? * * *)")).toBe("invalid: the minutes field holds ?, which AWS allows only in day-of-month or day-of-week");
+    expect(gap("cron(0 ? ? * * *)")).toBe("invalid: the hours field holds ?, which AWS allows only in day-of-month or day-of-week");
+    expect(gap("cron(0 5 ? ? * *)")).toBe("invalid: the month field holds ?, which AWS allows only in day-of-month or day-of-week");
+    expect(gap("cron(0 5 ? * * ?)")).toBe("invalid: the year field holds ?, which AWS allows only in day-of-month or day-of-week");
+    expect(gap("rate(12 hours)")).toBe("invalid: AWS Backup takes cron() expressions only, not rate()");
+    expect(gap("rate(5 weeks)")).toBe("invalid: AWS Backup takes cron() expressions only, not rate()");
+    const tooOften = "invalid: it runs more than once an hour, and AWS Backup takes schedules at least 60 minutes apart";
+    expect(gap("cron(0/30 * ? * * *)")).toBe(tooOften);
+    expect(gap("cron(0,59 5 ? * * *)")).toBe(tooOften);
+    expect(gap("cron(* 5 ? * * *)")).toBe(tooOften);
   });
 
   it("says so, rather than guessing, for valid forms the parser cannot evaluate", () => {

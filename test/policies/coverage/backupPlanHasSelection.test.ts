@@ -77,4 +77,26 @@ describe(POLICY, () => {
       },
     ]);
   });
+
+  it("reports an FSx for ONTAP file system or an OpenZFS volume in a selection: AWS Backup protects ONTAP volumes and OpenZFS file systems", async () => {
+    const stack = new FixtureStack();
+    const plan = planWithRule(stack, "pass-plan");
+    const ontap = stack.add(aws.fsx.OntapFileSystem, "ontap", {
+      deploymentType: "SINGLE_AZ_1",
+      preferredSubnetId: "subnet-1",
+      storageCapacity: 1024,
+      subnetIds: ["subnet-1"],
+    });
+    const zfsVolume = stack.add(aws.fsx.OpenZfsVolume, "zfs-volume", { name: "data", parentVolumeId: "fsvol-1" });
+    const volume = stack.add(aws.fsx.OntapVolume, "ontap-volume", { name: "data", storageVirtualMachineId: "svm-1" });
+    selection(stack, "fail-file-system", plan, { resources: [ref(ontap, "arn"), ref(zfsVolume, "arn"), ref(volume, "arn")] });
+    expect(await check(stack, POLICY)).toEqual([
+      {
+        policy: POLICY,
+        urn: urnOf(stack, SELECTION, "fail-file-system"),
+        message:
+          "Selection 'fail-file-system' names OntapFileSystem 'ontap' and OpenZfsVolume 'zfs-volume' in resources, which AWS Backup cannot protect, so they are not backed up; remove them from resources and select the FSx for ONTAP file system's aws.fsx.OntapVolume resources, or the OpenZFS volume's aws.fsx.OpenZfsFileSystem, instead.",
+      },
+    ]);
+  });
 });

@@ -105,4 +105,60 @@ describe(POLICY, () => {
       },
     ]);
   });
+
+  it("credits EBS encryption by default and the region's default key (aws.ebs.DefaultKmsKey) to a volume that sets neither", async () => {
+    const stack = new FixtureStack();
+    const plan = planWithRule(stack);
+    const key = stack.add(aws.kms.Key, "ebs-key", { enableKeyRotation: true });
+    stack.add(aws.ebs.EncryptionByDefault, "encrypt-by-default", {});
+    stack.add(aws.ebs.DefaultKmsKey, "default-key", { keyArn: ref(key, "arn") });
+    stack.add(aws.ebs.Volume, "pass-encrypted-by-default", { availabilityZone: "us-east-1a", size: 8 });
+    stack.add(aws.ebs.Volume, "pass-default-key", { availabilityZone: "us-east-1a", size: 8, encrypted: true });
+    selection(stack, "volumes", plan, { resources: ["arn:aws:ec2:*:*:volume/*"] });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([]);
+  });
+
+  it("holds the region's EBS defaults to the same rules: the AWS-managed key, another region's default, encryption by default off", async () => {
+    const stack = new FixtureStack();
+    const plan = planWithRule(stack);
+    const key = stack.add(aws.kms.Key, "ebs-key", { enableKeyRotation: true });
+    stack.add(aws.ebs.EncryptionByDefault, "encrypt-by-default", {});
+    stack.add(aws.ebs.DefaultKmsKey, "elsewhere", { keyArn: ref(key, "arn"), region: "eu-west-1" });
+    stack.add(aws.ebs.Volume, "fail-default-aws-key", { availabilityZone: "us-east-1a", size: 8 });
+    selection(stack, "volumes", plan, { resources: ["arn:aws:ec2:*:*:volume/*"] });
+    const off = new FixtureStack();
+    const offPlan = planWithRule(off);
+    off.add(aws.ebs.EncryptionByDefault, "encryption-off", { enabled: false });
+    off.add(aws.ebs.Volume, "fail-unencrypted", { availabilityZone: "us-east-1a", size: 8 });
+    selection(off, "volumes", offPlan, { resources: ["arn:aws:ec2:*:*:volume/*"] });
+    const managed = new FixtureStack();
+    const managedPlan = planWithRule(managed);
+    managed.add(aws.ebs.DefaultKmsKey, "managed-default", { keyArn: "alias/aws/ebs" });
+    managed.add(aws.ebs.Volume, "fail-managed-default", { availabilityZone: "us-east-1a", size: 8, encrypted: true });
+    selection(managed, "volumes", managedPlan, { resources: ["arn:aws:ec2:*:*:volume/*"] });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: POLICY,
+        urn: urnOf(stack, VOLUME, "fail-default-aws-key"),
+        message:
+          "Volume 'fail-default-aws-key' does not set kmsKeyId, so it is encrypted with the AWS-managed key alias/aws/ebs, which its recovery points keep; set kmsKeyId to the ARN of a customer-managed aws.kms.Key.",
+      },
+    ]);
+    expect(await check(off, [POLICY, GAPS])).toEqual([
+      {
+        policy: POLICY,
+        urn: urnOf(off, VOLUME, "fail-unencrypted"),
+        message:
+          "Volume 'fail-unencrypted' is not encrypted (encrypted is not true), so its recovery points are not encrypted either, whatever the vault's key; set encrypted: true and kmsKeyId to the ARN of a customer-managed aws.kms.Key.",
+      },
+    ]);
+    expect(await check(managed, [POLICY, GAPS])).toEqual([
+      {
+        policy: POLICY,
+        urn: urnOf(managed, VOLUME, "fail-managed-default"),
+        message:
+          "DefaultKmsKey 'managed-default' uses the AWS-managed key alias/aws/ebs in keyArn; set keyArn to the ARN of a customer-managed aws.kms.Key, or set kmsKeyId on Volume 'fail-managed-default', which has no key of its own and so is encrypted with this default key, which its recovery points keep.",
+      },
+    ]);
+  });
 });

@@ -178,4 +178,187 @@ describe(POLICY, () => {
       },
     ]);
   });
+
+  it("matches a selection by the partition of its stack's region (China, GovCloud), not a hard-coded aws", async () => {
+    for (const [region, partition, mode] of [
+      ["cn-north-1", "aws-cn", "preview"],
+      ["us-gov-west-1", "aws-us-gov", "known"],
+    ] as const) {
+      const stack = new FixtureStack({ region, mode });
+      const plan = planWithRule(stack);
+      stack.add(aws.rds.Instance, "pass-own-partition", { ...db, identifier: "orders" });
+      stack.add(aws.dynamodb.Table, "fail-other-partition", table);
+      selection(stack, "databases", plan, { resources: [`arn:${partition}:rds:*:*:db:*`] });
+      selection(stack, "tables", plan, { resources: ["arn:aws:dynamodb:*:*:table/*"] });
+      expect(await check(stack, [POLICY, GAPS])).toEqual([
+        { policy: POLICY, urn: urnOf(stack, TABLE, "fail-other-partition"), message: notInPlan("Table 'fail-other-partition'") },
+      ]);
+    }
+  });
+
+  it("matches every wildcard form: a name prefix, a wildcard partition, service or region, in preview and once known", async () => {
+    for (const mode of ["preview", "known"] as const) {
+      const stack = new FixtureStack({ mode });
+      const plan = planWithRule(stack);
+      stack.add(aws.rds.Instance, "pass-prefix", { ...db, identifier: "prod-orders" });
+      stack.add(aws.rds.Instance, "pass-any-partition", { ...db, identifier: "billing-main" });
+      stack.add(aws.rds.Instance, "pass-any-service", { ...db, identifier: "audit-main" });
+      stack.add(aws.rds.Instance, "pass-suffix", { ...db, identifier: "x-reports" });
+      stack.add(aws.rds.Instance, "fail-other-prefix", { ...db, identifier: "dev-orders" });
+      stack.add(aws.rds.Instance, "fail-other-region", { ...db, identifier: "eu-orders" });
+      selection(stack, "prefixes", plan, {
+        resources: [
+          "arn:aws:rds:*:*:db:prod-*",
+          "arn:*:rds:*:*:db:billing-*",
+          "arn:aws:*:*:*:db:audit-*",
+          "arn:aws:rds:*:*:db:*-reports",
+          "arn:aws:rds:eu-west-1:*:db:eu-*",
+        ],
+      });
+      expect(await check(stack, [POLICY, GAPS])).toEqual([
+        { policy: POLICY, urn: urnOf(stack, INSTANCE, "fail-other-prefix"), message: notInPlan("Instance 'fail-other-prefix'") },
+        { policy: POLICY, urn: urnOf(stack, INSTANCE, "fail-other-region"), message: notInPlan("Instance 'fail-other-region'") },
+      ]);
+    }
+  });
+
+  it("reports a name-prefix pattern against a name unknown at preview as a gap, not a verdict", async () => {
+    const stack = new FixtureStack();
+    const plan = planWithRule(stack);
+    stack.add(aws.rds.Instance, "gap-unnamed", db);
+    selection(stack, "prefixed", plan, { resources: ["arn:aws:rds:*:*:db:prod-*"] });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: GAPS,
+        urn: urnOf(stack, INSTANCE, "gap-unnamed"),
+        message:
+          "Instance 'gap-unnamed': 2 controls could not be verified during preview:\n- data-store-customer-managed-key: whether Selection 'prefixed' backs it up is unknown during preview, and its key is not customer-managed.\n- data-store-in-backup-plan: whether Selection 'prefixed' selects it depends on values unknown during preview (its ARN or tags, or the selection's entries).",
+      },
+    ]);
+  });
+
+  it("reports a tag map the program set to a value unknown at preview as a gap, not as untagged", async () => {
+    const stack = new FixtureStack();
+    const plan = planWithRule(stack);
+    stack.add(aws.efs.FileSystem, "gap-tags", { tags: unknown<Record<string, string>>() });
+    selection(stack, "tagged", plan, { selectionTags: [{ type: "STRINGEQUALS", key: "backup", value: "daily" }] });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: GAPS,
+        urn: urnOf(stack, EFS, "gap-tags"),
+        message:
+          "FileSystem 'gap-tags': 1 control could not be verified during preview:\n- data-store-in-backup-plan: whether Selection 'tagged' selects it depends on values unknown during preview (its ARN or tags, or the selection's entries).",
+      },
+    ]);
+  });
+
+  it("requires FSx for ONTAP volumes, not ONTAP file systems, in a plan, matched by their volume ARN", async () => {
+    for (const mode of ["preview", "known"] as const) {
+      const stack = new FixtureStack({ mode });
+      const plan = planWithRule(stack);
+      const ontap = { deploymentType: "SINGLE_AZ_1", preferredSubnetId: "subnet-1", storageCapacity: 1024, subnetIds: ["subnet-1"] };
+      stack.add(aws.fsx.OntapFileSystem, "pass-ontap-file-system", ontap);
+      const volume = stack.add(aws.fsx.OntapVolume, "pass-ontap-volume", { name: "data", storageVirtualMachineId: "svm-1" });
+      stack.add(aws.fsx.OntapVolume, "pass-ontap-volume-wildcard", { name: "logs", storageVirtualMachineId: "svm-1" });
+      stack.add(aws.fsx.OntapVolume, "fail-ontap-volume", { name: "scratch", storageVirtualMachineId: "svm-1", tags: { backup: "no" } });
+      stack.add(aws.fsx.OpenZfsFileSystem, "fail-openzfs", {
+        deploymentType: "SINGLE_AZ_1",
+        subnetIds: ["subnet-1"],
+        throughputCapacity: 64,
+      });
+      selection(stack, "by-edge", plan, { resources: [ref(volume, "arn")] });
+      selection(stack, "volumes", plan, {
+        resources: ["arn:aws:fsx:*:*:volume/*"],
+        conditions: [{ stringNotEquals: [{ key: "aws:ResourceTag/backup", value: "no" }] }],
+      });
+      expect(await check(stack, [POLICY, GAPS])).toEqual([
+        {
+          policy: POLICY,
+          urn: urnOf(stack, "aws:fsx/ontapVolume:OntapVolume", "fail-ontap-volume"),
+          message: notInPlan("OntapVolume 'fail-ontap-volume'"),
+        },
+        {
+          policy: POLICY,
+          urn: urnOf(stack, "aws:fsx/openZfsFileSystem:OpenZfsFileSystem", "fail-openzfs"),
+          message: notInPlan("OpenZfsFileSystem 'fail-openzfs'"),
+        },
+      ]);
+    }
+  });
+
+  it("counts an EBS volume attached to a backed-up EC2 instance as backed up, since the instance's AMI snapshots it", async () => {
+    const stack = new FixtureStack();
+    const plan = planWithRule(stack);
+    const server = { ami: "ami-12345678", instanceType: "t3.micro" };
+    const backedUp = stack.add(aws.ec2.Instance, "pass-instance", {
+      ...server,
+      rootBlockDevice: { volumeSize: 20 },
+      tags: { backup: "daily" },
+    });
+    const unprotected = stack.add(aws.ec2.Instance, "fail-instance", server);
+    const volume = { availabilityZone: "us-east-1a", size: 8 };
+    const attached = stack.add(aws.ebs.Volume, "pass-attached", volume);
+    const orphan = stack.add(aws.ebs.Volume, "fail-attached-to-unprotected", volume);
+    stack.add(aws.ebs.Volume, "fail-detached", volume);
+    stack.add(aws.ec2.VolumeAttachment, "attach", {
+      deviceName: "/dev/sdf",
+      volumeId: ref(attached, "id"),
+      instanceId: ref(backedUp, "id"),
+    });
+    stack.add(aws.ec2.VolumeAttachment, "attach-other", {
+      deviceName: "/dev/sdf",
+      volumeId: ref(orphan, "id"),
+      instanceId: ref(unprotected, "id"),
+    });
+    selection(stack, "tagged", plan, { selectionTags: [{ type: "STRINGEQUALS", key: "backup", value: "daily" }] });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: POLICY,
+        urn: urnOf(stack, VOLUME, "fail-attached-to-unprotected"),
+        message: notInPlan("Volume 'fail-attached-to-unprotected'"),
+      },
+      { policy: POLICY, urn: urnOf(stack, VOLUME, "fail-detached"), message: notInPlan("Volume 'fail-detached'") },
+      { policy: POLICY, urn: urnOf(stack, "aws:ec2/instance:Instance", "fail-instance"), message: notInPlan("Instance 'fail-instance'") },
+    ]);
+  });
+
+  it("reports an attached volume as a gap while whether its instance is backed up is unknown at preview", async () => {
+    const stack = new FixtureStack();
+    const plan = planWithRule(stack);
+    const instance = stack.add(aws.ec2.Instance, "gap-instance", {
+      ami: "ami-12345678",
+      instanceType: "t3.micro",
+      tags: unknown<Record<string, string>>(),
+    });
+    const volume = stack.add(aws.ebs.Volume, "gap-volume", { availabilityZone: "us-east-1a", size: 8 });
+    stack.add(aws.ec2.VolumeAttachment, "attach", { deviceName: "/dev/sdf", volumeId: ref(volume, "id"), instanceId: ref(instance, "id") });
+    selection(stack, "tagged", plan, { selectionTags: [{ type: "STRINGEQUALS", key: "backup", value: "daily" }] });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: GAPS,
+        urn: urnOf(stack, VOLUME, "gap-volume"),
+        message:
+          "Volume 'gap-volume': 2 controls could not be verified during preview:\n- data-store-customer-managed-key: whether Instance 'gap-instance', to which it is attached, is backed up is unknown during preview, and its key is not customer-managed.\n- data-store-in-backup-plan: it is attached to Instance 'gap-instance', whose backup would hold it, but whether a selection backs that instance up is unknown during preview.",
+      },
+      {
+        policy: GAPS,
+        urn: urnOf(stack, "aws:ec2/instance:Instance", "gap-instance"),
+        message:
+          "Instance 'gap-instance': 1 control could not be verified during preview:\n- data-store-in-backup-plan: whether Selection 'tagged' selects it depends on values unknown during preview (its ARN or tags, or the selection's entries).",
+      },
+    ]);
+  });
+
+  it("does not ask for RDS read replicas in a plan: their data is their source's", async () => {
+    const stack = new FixtureStack();
+    const plan = planWithRule(stack);
+    const source = stack.add(aws.rds.Instance, "pass-source", { ...db, identifier: "orders" });
+    stack.add(aws.rds.Instance, "pass-replica", { instanceClass: "db.t4g.micro", replicateSourceDb: ref(source, "identifier") });
+    stack.add(aws.rds.Instance, "pass-cross-region-replica", {
+      instanceClass: "db.t4g.micro",
+      replicateSourceDb: "arn:aws:rds:eu-west-1:123456789012:db:orders",
+    });
+    selection(stack, "source", plan, { resources: [ref(source, "arn")] });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
-import { FixtureStack, ref, type Fixture } from "../../../kit/fixtures";
-import { check, checkArea } from "../../helpers";
+import { FixtureStack, ref, unknown, type Fixture } from "../../../kit/fixtures";
+import { check, GAPS, checkArea } from "../../helpers";
 
 const POLICY = "backup-bucket-customer-managed-key";
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -252,5 +252,35 @@ describe(POLICY, () => {
         ),
       ).toEqual([]);
     });
+  });
+
+  it("rejects a backup bucket with two default-encryption configurations, and reports one of unknown bucket as a gap", async () => {
+    const stack = new FixtureStack();
+    const key = stack.add(aws.kms.Key, "key", { enableKeyRotation: true });
+    const bucket = stack.add(aws.s3.Bucket, "fail-two-encryptions", { tags: { purpose: "backup" } });
+    encrypt(stack, bucket, "kms", { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(key, "arn") });
+    encrypt(stack, bucket, "s3", { sseAlgorithm: "AES256" });
+    const other = new FixtureStack();
+    other.add(aws.s3.Bucket, "gap-unencrypted", { tags: { purpose: "backup" } });
+    other.add(aws.s3.BucketServerSideEncryptionConfiguration, "unplaced", {
+      bucket: unknown(),
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: POLICY,
+        urn: urn(BUCKET, "fail-two-encryptions"),
+        message:
+          "Bucket 'fail-two-encryptions' is configured by 2 resources of one kind (BucketServerSideEncryptionConfiguration 'kms' and BucketServerSideEncryptionConfiguration 's3'), but S3 keeps one default encryption configuration per bucket, so they overwrite each other on every update and which one is in force is undecided; keep exactly one.",
+      },
+    ]);
+    expect(await check(other, [POLICY, GAPS])).toEqual([
+      {
+        policy: GAPS,
+        urn: urn(BUCKET, "gap-unencrypted"),
+        message:
+          "Bucket 'gap-unencrypted': 1 control could not be verified during preview:\n- backup-bucket-customer-managed-key: its default encryption is unknown during preview.",
+      },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
-import { FixtureStack, ref, type Fixture } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { FixtureStack, ref, unknown, type Fixture } from "../../../kit/fixtures";
+import { check, GAPS } from "../../helpers";
 
 const POLICY = "backup-bucket-cross-region-replication";
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -103,6 +103,24 @@ describe(POLICY, () => {
         message: expect.stringContaining(
           "- backup-bucket-cross-region-replication: its destination at rules[0].destination of BucketReplicationConfig 'gap-outside-replication' is not a bucket of this stack, and an S3 ARN carries no region.",
         ),
+      },
+    ]);
+  });
+
+  it("reports a bucket as a gap while a replication resource of unknown bucket may be its own", async () => {
+    const stack = new FixtureStack();
+    stack.add(aws.s3.Bucket, "gap-unreplicated", backup);
+    stack.add(aws.s3.BucketReplicationConfig, "unplaced", {
+      bucket: unknown(),
+      role: "arn:aws:iam::123456789012:role/replication",
+      rules: [],
+    });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: GAPS,
+        urn: urn(BUCKET, "gap-unreplicated"),
+        message:
+          "Bucket 'gap-unreplicated': 1 control could not be verified during preview:\n- backup-bucket-cross-region-replication: bucket of BucketReplicationConfig 'unplaced' is unknown during preview.",
       },
     ]);
   });

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
-import { FixtureStack, ref } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { FixtureStack, ref, unknown } from "../../../kit/fixtures";
+import { check, GAPS } from "../../helpers";
 
 const POLICY = "backup-bucket-lifecycle-retention";
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -119,5 +119,22 @@ describe(POLICY, () => {
       lifecycleRules: [{ enabled: true, expiration: { days: 0 }, noncurrentVersionExpiration: { days: 0 } }],
     });
     expect(await check(stack, POLICY)).toEqual([]);
+  });
+
+  it("reports a bucket as a gap while a lifecycle resource of unknown bucket may be its own", async () => {
+    const stack = new FixtureStack();
+    stack.add(aws.s3.Bucket, "gap-no-lifecycle", backup);
+    stack.add(aws.s3.BucketLifecycleConfiguration, "unplaced", {
+      bucket: unknown(),
+      rules: [{ id: "expire", status: "Enabled", expiration: { days: 1 } }],
+    });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: GAPS,
+        urn: urn(BUCKET, "gap-no-lifecycle"),
+        message:
+          "Bucket 'gap-no-lifecycle': 1 control could not be verified during preview:\n- backup-bucket-lifecycle-retention: bucket of BucketLifecycleConfiguration 'unplaced' is unknown during preview.",
+      },
+    ]);
   });
 });

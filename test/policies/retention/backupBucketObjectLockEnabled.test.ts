@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { FixtureStack, ref } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { check, GAPS } from "../../helpers";
 
 const POLICY = "backup-bucket-object-lock-enabled";
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -115,6 +115,27 @@ describe(POLICY, () => {
         message: expect.stringContaining(
           "- backup-bucket-object-lock-enabled: rule.defaultRetention.days of BucketObjectLockConfiguration 'gap-days-lock' is unknown during preview.",
         ),
+      },
+    ]);
+  });
+
+  it("rejects a bucket with two Object Lock configurations, which overwrite each other", async () => {
+    const stack = new FixtureStack();
+    const bucket = stack.add(aws.s3.Bucket, "fail-two-locks", { ...backup, objectLockEnabled: true });
+    stack.add(aws.s3.BucketObjectLockConfiguration, "strict", {
+      bucket: ref(bucket, "id"),
+      rule: { defaultRetention: { mode: "COMPLIANCE", days: 35 } },
+    });
+    stack.add(aws.s3.BucketObjectLockConfiguration, "lax", {
+      bucket: ref(bucket, "id"),
+      rule: { defaultRetention: { mode: "GOVERNANCE", days: 1 } },
+    });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: POLICY,
+        urn: urn(BUCKET, "fail-two-locks"),
+        message:
+          "Bucket 'fail-two-locks' is configured by 2 resources of one kind (BucketObjectLockConfiguration 'strict' and BucketObjectLockConfiguration 'lax'), but S3 keeps one Object Lock configuration per bucket, so they overwrite each other on every update and which one is in force is undecided; keep exactly one.",
       },
     ]);
   });

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
-import { FixtureStack, ref } from "../../../kit/fixtures";
-import { check } from "../../helpers";
+import { FixtureStack, ref, unknown } from "../../../kit/fixtures";
+import { check, GAPS } from "../../helpers";
 
 const POLICY = "backup-bucket-versioning-enabled";
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -114,5 +114,31 @@ describe(POLICY, () => {
     stack.add(aws.s3.BucketV2, "pass-object-lock-inline-v2", { ...backup, objectLockConfiguration: { objectLockEnabled: "Enabled" } });
     stack.add(aws.s3.Bucket, "pass-object-lock-inline", { ...backup, objectLockConfiguration: { objectLockEnabled: "Enabled" } });
     expect(await check(stack, POLICY)).toEqual([]);
+  });
+
+  it("reports a bucket as a gap while a versioning resource of unknown bucket may be its own, and two for one bucket as a conflict", async () => {
+    const stack = new FixtureStack();
+    stack.add(aws.s3.Bucket, "gap-unversioned", backup);
+    const own = stack.add(aws.s3.Bucket, "pass-own-versioning", backup);
+    stack.add(aws.s3.BucketVersioning, "pass-own", { bucket: ref(own, "id"), versioningConfiguration: { status: "Enabled" } });
+    stack.add(aws.s3.Bucket, "pass-object-lock", { ...backup, objectLockEnabled: true });
+    stack.add(aws.s3.BucketVersioning, "unplaced", { bucket: unknown(), versioningConfiguration: { status: "Enabled" } });
+    const twice = stack.add(aws.s3.Bucket, "fail-two-versionings", backup);
+    stack.add(aws.s3.BucketVersioning, "first", { bucket: ref(twice, "id"), versioningConfiguration: { status: "Enabled" } });
+    stack.add(aws.s3.BucketVersioningV2, "second", { bucket: ref(twice, "id"), versioningConfiguration: { status: "Suspended" } });
+    expect(await check(stack, [POLICY, GAPS])).toEqual([
+      {
+        policy: POLICY,
+        urn: urn(BUCKET, "fail-two-versionings"),
+        message:
+          "Bucket 'fail-two-versionings' is configured by 2 resources of one kind (BucketVersioning 'first' and BucketVersioningV2 'second'), but S3 keeps one versioning configuration per bucket, so they overwrite each other on every update and which one is in force is undecided; keep exactly one.",
+      },
+      {
+        policy: GAPS,
+        urn: urn(BUCKET, "gap-unversioned"),
+        message:
+          "Bucket 'gap-unversioned': 1 control could not be verified during preview:\n- backup-bucket-versioning-enabled: bucket of BucketVersioning 'unplaced' is unknown during preview.",
+      },
+    ]);
   });
 });

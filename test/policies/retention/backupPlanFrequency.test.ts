@@ -14,34 +14,34 @@ function plan(stack: FixtureStack, name: string, ...rules: Partial<Rule>[]) {
 }
 
 describe(POLICY, () => {
-  it("accepts a daily, a default, a twice-daily local, a continuous and a rate schedule, and a plan whose best rule is daily", async () => {
+  it("accepts a daily, a default, a twice-daily local, a continuous and an hourly schedule, and a plan whose best rule is daily", async () => {
     const stack = new FixtureStack();
     plan(stack, "pass-daily", { schedule: "cron(0 5 ? * * *)" });
     plan(stack, "pass-default-schedule", {});
     plan(stack, "pass-local-twice-daily", { schedule: "cron(0 1,13 ? * * *)", scheduleExpressionTimezone: "Europe/Berlin" });
     plan(stack, "pass-continuous", { schedule: "cron(0 5 1 * ? *)", enableContinuousBackup: true });
-    plan(stack, "pass-rate", { schedule: "rate(24 hours)" });
+    plan(stack, "pass-hourly", { schedule: "cron(15 * ? * * *)" });
     plan(stack, "pass-best-rule", { schedule: "cron(0 5 1 * ? *)" }, { schedule: "cron(0 3 ? * * *)" });
     expect(await check(stack, POLICY)).toEqual([]);
   });
 
-  it("rejects a weekday-only plan (72 hours), a 25-hour rate and a daily local run across the end of daylight saving", async () => {
+  it("rejects a weekday-only plan (72 hours), a daily local run skipped when daylight saving starts, and one across its end", async () => {
     const stack = new FixtureStack();
     plan(stack, "fail-backup-plan-frequency-weekdays", { schedule: "cron(0 5 ? * MON-FRI *)" }, { schedule: "cron(0 5 1 * ? *)" });
-    plan(stack, "fail-backup-plan-frequency-25-hours", { schedule: "rate(25 hours)" });
+    plan(stack, "fail-backup-plan-frequency-skipped", { schedule: "cron(30 2 ? * * *)", scheduleExpressionTimezone: "America/New_York" });
     plan(stack, "fail-backup-plan-frequency-dst", { schedule: "cron(0 1 ? * * *)", scheduleExpressionTimezone: "America/New_York" });
     expect(await check(stack, POLICY)).toEqual([
-      {
-        policy: POLICY,
-        urn: urn("fail-backup-plan-frequency-25-hours"),
-        message:
-          "Plan 'fail-backup-plan-frequency-25-hours' leaves up to 25 hours between backups (rules[0].schedule, its most frequent rule, in its time zone), more than the maximum of 24 hours; schedule a rule at least every 24 hours (e.g. cron(0 5 ? * * *)) or set enableContinuousBackup: true.",
-      },
       {
         policy: POLICY,
         urn: urn("fail-backup-plan-frequency-dst"),
         message:
           "Plan 'fail-backup-plan-frequency-dst' leaves up to 25 hours between backups (rules[0].schedule, its most frequent rule, in its time zone), more than the maximum of 24 hours; schedule a rule at least every 24 hours (e.g. cron(0 5 ? * * *)) or set enableContinuousBackup: true.",
+      },
+      {
+        policy: POLICY,
+        urn: urn("fail-backup-plan-frequency-skipped"),
+        message:
+          "Plan 'fail-backup-plan-frequency-skipped' leaves up to 47 hours between backups (rules[0].schedule, its most frequent rule, in its time zone), more than the maximum of 24 hours; schedule a rule at least every 24 hours (e.g. cron(0 5 ? * * *)) or set enableContinuousBackup: true.",
       },
       {
         policy: POLICY,
@@ -84,6 +84,9 @@ describe(POLICY, () => {
     const stack = new FixtureStack();
     plan(stack, "fail-backup-plan-frequency-bad-cron", { schedule: "cron(0 5 * * * *)" }, { schedule: "cron(0 5 ? * * *)" });
     plan(stack, "fail-backup-plan-frequency-bad-zone", { schedule: "cron(0 5 ? * * *)", scheduleExpressionTimezone: "Mars/Olympus" });
+    plan(stack, "fail-backup-plan-frequency-question-mark", { schedule: "cron(? 5 ? * * *)" });
+    plan(stack, "fail-backup-plan-frequency-rate", { schedule: "rate(12 hours)" });
+    plan(stack, "fail-backup-plan-frequency-too-often", { schedule: "cron(0/30 * ? * * *)" });
     stack.addType("aws:backup/plan:Plan", "fail-backup-plan-frequency-odd", {
       rules: [{ ruleName: "r", targetVaultName: "v", schedule: 5 }],
     });
@@ -105,6 +108,24 @@ describe(POLICY, () => {
         urn: urn("fail-backup-plan-frequency-odd"),
         message:
           "Plan 'fail-backup-plan-frequency-odd' sets rules[0].schedule to a number; set it to a cron(minutes hours day-of-month month day-of-week year) expression such as cron(0 5 ? * * *).",
+      },
+      {
+        policy: POLICY,
+        urn: urn("fail-backup-plan-frequency-question-mark"),
+        message:
+          "Plan 'fail-backup-plan-frequency-question-mark' rules[0].schedule is not a valid AWS Backup schedule (the minutes field holds ?, which AWS allows only in day-of-month or day-of-week); set it to a cron(minutes hours day-of-month month day-of-week year) expression such as cron(0 5 ? * * *).",
+      },
+      {
+        policy: POLICY,
+        urn: urn("fail-backup-plan-frequency-rate"),
+        message:
+          "Plan 'fail-backup-plan-frequency-rate' rules[0].schedule is not a valid AWS Backup schedule (AWS Backup takes cron() expressions only, not rate()); set it to a cron(minutes hours day-of-month month day-of-week year) expression such as cron(0 5 ? * * *).",
+      },
+      {
+        policy: POLICY,
+        urn: urn("fail-backup-plan-frequency-too-often"),
+        message:
+          "Plan 'fail-backup-plan-frequency-too-often' rules[0].schedule is not a valid AWS Backup schedule (it runs more than once an hour, and AWS Backup takes schedules at least 60 minutes apart); set it to a cron(minutes hours day-of-month month day-of-week year) expression such as cron(0 5 ? * * *).",
       },
     ]);
   });
