@@ -138,8 +138,16 @@ export function actionResources(target: BackupTarget, filled: Filled, action: st
   }
 }
 
+const DEFAULT_KEY_POLICIES = new Map<string, NamedStatements>();
+
 /** AWS's default key policy when a key sets none: the account (and so IAM) administers it. */
 export function defaultKeyPolicy(account: string): NamedStatements {
+  let policy = DEFAULT_KEY_POLICIES.get(account);
+  if (!policy) DEFAULT_KEY_POLICIES.set(account, (policy = keyPolicyOfAccount(account)));
+  return policy;
+}
+
+function keyPolicyOfAccount(account: string): NamedStatements {
   const parsed = parsePolicyDocument({
     Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }],
   });
