@@ -10,9 +10,10 @@
  * the syntax is checked here first, field by field, and what the parser cannot
  * evaluate faithfully is reported as such rather than guessed.
  */
-import awsCronParser from "aws-cron-parser";
+import type AwsCronParser from "aws-cron-parser";
+import { awsCronParser } from "../modules";
 
-type ParsedCron = ReturnType<typeof awsCronParser.parse>;
+type ParsedCron = ReturnType<typeof AwsCronParser.parse>;
 
 /** AWS Backup's schedule when a rule sets none: daily at 05:00 UTC. */
 export const AWS_DEFAULT_SCHEDULE = "cron(0 5 ? * * *)";
@@ -133,7 +134,7 @@ export function parseSchedule(expression: string): ScheduleParse {
   }
   try {
     const normalized = fields.map((field, i) => normalizeField(field, FIELDS[i]!)).join(" ");
-    return { state: "ok", schedule: { kind: "cron", cron: awsCronParser.parse(normalized), text: normalized } };
+    return { state: "ok", schedule: { kind: "cron", cron: awsCronParser().parse(normalized), text: normalized } };
   } catch (error) {
     if (error instanceof Problem) return { state: error.state, problem: error.problem };
     return { state: "invalid", problem: "its cron() fields are malformed" };
@@ -239,7 +240,7 @@ function cronLongestGap(cron: ParsedCron, timeZone: string, start: number, end: 
   };
   const wallStart = wallClock(start, isUtc(timeZone) ? "UTC" : timeZone) - DAY;
   let cursor: Date | null = new Date(wallStart - MINUTE);
-  while ((cursor = awsCronParser.next(days, cursor)) !== null && cursor.getTime() <= end + DAY) {
+  while ((cursor = awsCronParser().next(days, cursor)) !== null && cursor.getTime() <= end + DAY) {
     const day = cursor.getTime();
     // The parser rolls a day the month lacks (31 April) into the next month: not a run.
     if (plainDays && !plainDays.has(cursor.getUTCDate())) continue;

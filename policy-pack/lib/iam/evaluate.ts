@@ -1,4 +1,4 @@
-import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import { iamSimulate } from "../modules";
 import { statementCoversAction, type Principal, type Statement } from "./policyDocument";
 
 /**
@@ -104,7 +104,7 @@ function simulate(request: Request, policies: Policies, permissive: boolean): bo
   const known = new Set(Object.keys(request.context).map((key) => key.toLowerCase()));
   const context: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(request.context)) context[key] = typeof value === "string" ? value : [...value];
-  const result = runUnsafeSimulation(
+  const result = iamSimulate().runUnsafeSimulation(
     {
       request: {
         principal: request.principal,
