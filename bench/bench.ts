@@ -13,23 +13,15 @@ import * as path from "path";
 import { defaultPackDir } from "../kit/cli";
 import { PackProcess } from "../kit/engine/analyzer";
 import { reconcileConfig } from "../kit/engine/config";
-import { FixtureStack } from "../kit/fixtures";
 import { providerUrn, type EngineView } from "../kit/view";
 import { readmePath } from "../scripts/render-docs";
-import { generators } from "./generators";
+import { generate, generators } from "./generators";
 
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
 const NOOP_PACK = path.join(ROOT, "bench", "noop-pack");
 const STARTS = 3;
 const RUNS = 3;
 const SIZES = [1000, 10000] as const;
-
-/** Units of every area's generator, in turn, until the stack holds `size` resources. */
-function generate(size: number): EngineView {
-  const stack = new FixtureStack({ project: "bench", stack: `s${size}` });
-  for (let i = 0; stack.size < size; i++) for (const generator of generators) generator(stack, i);
-  return stack.view();
-}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const ms = (value: number) => `${value.toFixed(value < 100 ? 1 : 0)} ms`;

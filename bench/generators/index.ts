@@ -5,7 +5,8 @@
  * each area's resources grow in proportion and cross-resource rules meet the shapes
  * they see in real programs.
  */
-import type { FixtureStack } from "../../kit/fixtures";
+import { FixtureStack } from "../../kit/fixtures";
+import type { EngineView } from "../../kit/view";
 import { coverage } from "./coverage";
 import { encryption } from "./encryption";
 import { identity } from "./identity";
@@ -14,3 +15,10 @@ import { retention } from "./retention";
 export type Generator = (stack: FixtureStack, i: number) => void;
 
 export const generators: readonly Generator[] = [encryption, coverage, identity, retention];
+
+/** Units of every area's generator, in turn, until the stack holds `size` resources. */
+export function generate(size: number): EngineView {
+  const stack = new FixtureStack({ project: "bench", stack: `s${size}` });
+  for (let i = 0; stack.size < size; i++) for (const generator of generators) generator(stack, i);
+  return stack.view();
+}

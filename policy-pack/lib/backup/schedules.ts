@@ -14,9 +14,10 @@
  * the syntax is checked here first, field by field, and what the parser cannot
  * evaluate faithfully is reported as such rather than guessed.
  */
-import awsCronParser from "aws-cron-parser";
+import type AwsCronParser from "aws-cron-parser";
+import { awsCronParser } from "../modules";
 
-type ParsedCron = ReturnType<typeof awsCronParser.parse>;
+type ParsedCron = ReturnType<typeof AwsCronParser.parse>;
 
 /** AWS Backup's schedule when a rule sets none: daily at 05:00 UTC. */
 export const AWS_DEFAULT_SCHEDULE = "cron(0 5 ? * * *)";
@@ -135,7 +136,7 @@ export function parseSchedule(expression: string): ScheduleParse {
   }
   try {
     const normalized = fields.map((field, i) => normalizeField(field, FIELDS[i]!)).join(" ");
-    const parsed = awsCronParser.parse(normalized);
+    const parsed = awsCronParser().parse(normalized);
     // Two minutes of one hour are less than 60 minutes apart: AWS Backup refuses the rule.
     if (parsed.minutes.length > 1) {
       return { state: "invalid", problem: "it runs more than once an hour, and AWS Backup takes schedules at least 60 minutes apart" };
@@ -248,7 +249,7 @@ function cronLongestGap(cron: ParsedCron, timeZone: string, start: number, end: 
   };
   const wallStart = wallClock(start, isUtc(timeZone) ? "UTC" : timeZone) - DAY;
   let cursor: Date | null = new Date(wallStart - MINUTE);
-  while ((cursor = awsCronParser.next(days, cursor)) !== null && cursor.getTime() <= end + DAY) {
+  while ((cursor = awsCronParser().next(days, cursor)) !== null && cursor.getTime() <= end + DAY) {
     const day = cursor.getTime();
     // The parser rolls a day the month lacks (31 April) into the next month: not a run.
     if (plainDays && !plainDays.has(cursor.getUTCDate())) continue;

@@ -87,13 +87,38 @@ export function backupTargets(index: StackIndex, buckets: BackupBucketConfig): r
   });
 }
 
+const KINDS = new Map<string, TargetKind | undefined>();
+
 /** The kind of target an action destroys, from its service and name; `undefined` for other services. */
 export function targetKindOf(action: string): TargetKind | undefined {
+  if (KINDS.has(action)) return KINDS.get(action);
   const [service = "", name = ""] = action.toLowerCase().split(":");
-  if (service === "backup") return /backupplan|backupselection/.test(name) ? "plan" : "vault";
-  if (service === "s3") return "bucket";
-  if (service === "kms") return "key";
-  return undefined;
+  const kind =
+    service === "backup"
+      ? /backupplan|backupselection/.test(name)
+        ? "plan"
+        : "vault"
+      : service === "s3"
+        ? "bucket"
+        : service === "kms"
+          ? "key"
+          : undefined;
+  // Actions come from the pack's list and the config: a bounded set.
+  KINDS.set(action, kind);
+  return kind;
+}
+
+/** The backup targets of each kind (see `backupTargets`). */
+export function backupTargetsByKind(index: StackIndex, buckets: BackupBucketConfig): ReadonlyMap<TargetKind, readonly BackupTarget[]> {
+  return index.memo(`backupTargetsByKind:${JSON.stringify(buckets)}`, () => {
+    const out = new Map<TargetKind, BackupTarget[]>();
+    for (const target of backupTargets(index, buckets)) {
+      const same = out.get(target.kind);
+      if (same) same.push(target);
+      else out.set(target.kind, [target]);
+    }
+    return out;
+  });
 }
 
 /** The ARNs a request for `action` on the target is authorised against (a vault's recovery points have several kinds). */
@@ -113,8 +138,16 @@ export function actionResources(target: BackupTarget, filled: Filled, action: st
   }
 }
 
+const DEFAULT_KEY_POLICIES = new Map<string, NamedStatements>();
+
 /** AWS's default key policy when a key sets none: the account (and so IAM) administers it. */
 export function defaultKeyPolicy(account: string): NamedStatements {
+  let policy = DEFAULT_KEY_POLICIES.get(account);
+  if (!policy) DEFAULT_KEY_POLICIES.set(account, (policy = keyPolicyOfAccount(account)));
+  return policy;
+}
+
+function keyPolicyOfAccount(account: string): NamedStatements {
   const parsed = parsePolicyDocument({
     Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }],
   });

@@ -130,38 +130,116 @@ function principalOf(permissions: Permissions, filled: Filled): string {
 }
 
 /**
+ * What `capability` derives from an identity's policies, once per permissions (each
+ * index derives its own) and wording of unknowns.
+ */
+interface PermissionFacts {
+  readonly unknownWhen: string;
+  readonly identity: readonly NamedStatements[];
+  readonly boundaries: readonly NamedStatements[];
+  readonly unreadableIdentity: readonly string[];
+  readonly unreadableBoundaries: readonly string[];
+  /** No statement of the identity's policies or boundaries names a resource: every target of a kind answers alike. */
+  readonly anyResource: boolean;
+  /** The policies with an Allow covering each action, by action. */
+  readonly covering: Map<string, readonly NamedStatements[]>;
+  /** Capabilities already evaluated, by action and class of target. */
+  readonly capabilities: Map<string, Capability>;
+}
+
+const FACTS = new WeakMap<Permissions, PermissionFacts>();
+
+function factsOf(index: StackIndex, permissions: Permissions): PermissionFacts {
+  const cached = FACTS.get(permissions);
+  if (cached && cached.unknownWhen === index.unknownWhen) return cached;
+  const identity = known(permissions.policies);
+  const boundaries = known(permissions.boundaries);
+  const facts: PermissionFacts = {
+    unknownWhen: index.unknownWhen,
+    identity,
+    boundaries,
+    unreadableIdentity: unreadable(index, permissions.policies),
+    unreadableBoundaries: unreadable(index, permissions.boundaries),
+    anyResource: [...identity, ...boundaries].every((p) =>
+      p.statements.every((s) => s.notResources.length === 0 && s.resources.every((r) => r === "*")),
+    ),
+    covering: new Map(),
+    capabilities: new Map(),
+  };
+  FACTS.set(permissions, facts);
+  return facts;
+}
+
+const TARGET_CLASSES = new WeakMap<BackupTarget, string>();
+
+/**
+ * What a capability depends on about a target: its kind, address and resource policy
+ * (by content, so that stores with the same policy share their evaluations). A policy
+ * the pack cannot read is named in the reason, so such a target is its own class.
+ */
+function targetClass(index: StackIndex, target: BackupTarget): string {
+  let found = TARGET_CLASSES.get(target);
+  if (found === undefined) {
+    const { arn, region, account, name } = target.address;
+    const policy =
+      target.policy.state === "known"
+        ? `policy:${contentId(index, target.policy.policy.statements)}`
+        : target.policy.state === "absent"
+          ? "absent"
+          : `unknown:${target.resource.urn}`;
+    found = JSON.stringify([target.kind, arn ?? null, region ?? null, account ?? null, name ?? null, policy]);
+    TARGET_CLASSES.set(target, found);
+  }
+  return found;
+}
+
+/** A short id for a list of statements, equal for equal contents. */
+function contentId(index: StackIndex, statements: readonly Statement[]): number {
+  const ids = index.memo("statementContentIds", () => new Map<string, number>());
+  const text = JSON.stringify(statements);
+  let id = ids.get(text);
+  if (id === undefined) ids.set(text, (id = ids.size));
+  return id;
+}
+
+/**
  * Whether an identity may perform `action` on a backup target, as AWS evaluates it:
  * the identity's policies (allow minus explicit deny), its permission boundaries and
  * the target's resource policy (a vault or bucket policy may deny; a key policy must
  * allow), with wildcards, `NotAction` and `NotResource`, by `@cloud-copilot/iam-simulate`.
+ * Evaluated once per identity, action and class of target (kind, address, resource
+ * policy): the many stores a stack has rarely differ in what decides the answer.
  */
 export function capability(index: StackIndex, permissions: Permissions, target: BackupTarget, action: string): Capability {
-  const identity = known(permissions.policies);
+  const facts = factsOf(index, permissions);
+  const { identity, unreadableIdentity } = facts;
+  let covering = facts.covering.get(action);
+  if (!covering) facts.covering.set(action, (covering = identity.filter((p) => allowsAction(p.statements, action))));
   // No Allow that could cover the action: nothing to evaluate.
-  const covering = identity.filter((p) => allowsAction(p.statements, action));
-  const unreadableIdentity = unreadable(index, permissions.policies);
   if (covering.length === 0) return unreadableIdentity.length > 0 ? { state: "unknown", because: unreadableIdentity } : { state: "denied" };
+  // Policies that name no resource answer alike for every target of a kind without a
+  // policy of its own: one evaluation, however many vaults or buckets the stack has.
+  const where = facts.anyResource && target.policy.state === "absent" && target.kind !== "key" ? target.kind : targetClass(index, target);
+  const key = `${action}\u0000${where}`;
+  const cached = facts.capabilities.get(key);
+  if (cached) return cached;
+  const result = evaluateCapability(permissions, facts, covering, target, action);
+  facts.capabilities.set(key, result);
+  return result;
+}
+
+function evaluateCapability(
+  permissions: Permissions,
+  facts: PermissionFacts,
+  covering: readonly NamedStatements[],
+  target: BackupTarget,
+  action: string,
+): Capability {
+  const { identity, boundaries, unreadableIdentity, anyResource } = facts;
   // Statements naming other resources cannot reach this target: skip the simulation.
   if (!covering.some((p) => p.statements.some((s) => s.effect === "Allow" && statementCoversAction(s, action) && mayName(s, target)))) {
     return unreadableIdentity.length > 0 ? { state: "unknown", because: unreadableIdentity } : { state: "denied" };
   }
-  const cache = index.memo("capabilityCache", () => new Map<string, Capability>());
-  // Policies that name no resource answer alike for every target of a kind without a
-  // policy of its own: one evaluation, however many vaults or buckets the stack has.
-  const anyResource = [...identity, ...known(permissions.boundaries)].every((p) =>
-    p.statements.every((s) => s.notResources.length === 0 && s.resources.every((r) => r === "*")),
-  );
-  const where = anyResource && target.policy.state === "absent" && target.kind !== "key" ? target.kind : target.resource.urn;
-  const key = JSON.stringify([
-    permissions.policies.map((p) => p.name),
-    permissions.boundaries.map((p) => p.name),
-    where,
-    action,
-    permissions.identity.urn,
-  ]);
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const boundaries = known(permissions.boundaries);
   const policiesWith =
     (granting: readonly NamedStatements[]) =>
     (filled: Filled): Policies => ({
@@ -221,13 +299,10 @@ export function capability(index: StackIndex, permissions: Permissions, target: 
   };
   const doubts = [
     ...unreadableIdentity,
-    ...unreadable(index, permissions.boundaries),
+    ...facts.unreadableBoundaries,
     ...(target.policy.state === "unknown" ? [target.policy.reason] : []),
   ];
-  let result: Capability;
-  if (decision === "allowed") result = doubts.length > 0 ? { state: "unknown", because: doubts } : { state: "allowed", through: through() };
-  else if (decision === "conditional") result = { state: "conditional" };
-  else result = unreadableIdentity.length > 0 ? { state: "unknown", because: unreadableIdentity } : { state: "denied" };
-  cache.set(key, result);
-  return result;
+  if (decision === "allowed") return doubts.length > 0 ? { state: "unknown", because: doubts } : { state: "allowed", through: through() };
+  if (decision === "conditional") return { state: "conditional" };
+  return unreadableIdentity.length > 0 ? { state: "unknown", because: unreadableIdentity } : { state: "denied" };
 }

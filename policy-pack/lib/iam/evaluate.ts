@@ -1,4 +1,4 @@
-import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import { iamSimulate } from "../modules";
 import { statementCoversAction, type Principal, type Statement } from "./policyDocument";
 
 /**
@@ -104,7 +104,7 @@ function simulate(request: Request, policies: Policies, permissive: boolean): bo
   const known = new Set(Object.keys(request.context).map((key) => key.toLowerCase()));
   const context: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(request.context)) context[key] = typeof value === "string" ? value : [...value];
-  const result = runUnsafeSimulation(
+  const result = iamSimulate().runUnsafeSimulation(
     {
       request: {
         principal: request.principal,
@@ -126,13 +126,112 @@ function simulate(request: Request, policies: Policies, permissive: boolean): bo
   return result === "Allowed";
 }
 
+/** True when some statement that applies to the request has a condition on a key the request's context lacks. */
+function settlesConditions(request: Request, policies: Policies): boolean {
+  const known = new Set(Object.keys(request.context).map((key) => key.toLowerCase()));
+  const all = [...policies.identity, ...(policies.boundaries ?? []), ...(policies.resource ? [policies.resource] : [])];
+  return all.some((policy) =>
+    policy.statements.some(
+      (statement) =>
+        statementCoversAction(statement, request.action) &&
+        Object.values(statement.condition).some((entries) => Object.keys(entries).some((key) => !known.has(key.toLowerCase()))),
+    ),
+  );
+}
+
+const BLIND = new WeakMap<readonly Statement[], boolean>();
+const ACCOUNT_PRINCIPAL = /^(?:\d{12}|arn:aws[\w-]*:iam::\d{12}:root)$/;
+
+/**
+ * True when no statement can tell one caller of an account from another: principals
+ * only `*`, services or whole accounts, no `NotPrincipal`, no condition on
+ * `aws:PrincipalArn` and no policy variable. Computed once per parsed document.
+ */
+function principalBlind(statements: readonly Statement[]): boolean {
+  let blind = BLIND.get(statements);
+  if (blind === undefined) {
+    blind = statements.every(
+      (statement) =>
+        statement.notPrincipals.length === 0 &&
+        statement.principals.every(
+          (p) => p.kind === "*" || p.kind === "Service" || (p.kind === "AWS" && (p.id === "*" || ACCOUNT_PRINCIPAL.test(p.id))),
+        ) &&
+        Object.values(statement.condition).every((entries) =>
+          Object.keys(entries).every((key) => key.toLowerCase() !== "aws:principalarn"),
+        ) &&
+        !JSON.stringify(statement).includes("${"),
+    );
+    BLIND.set(statements, blind);
+  }
+  return blind;
+}
+
+/** An IAM role or user ARN's name replaced, where the policies cannot see it: the caller's account and kind remain. */
+const NAMED_PRINCIPAL = /^(arn:[\w-]+:iam::\d*:(?:role|user)\/).+$/;
+
+function canonical(request: Request, policies: Policies): Request {
+  const named = NAMED_PRINCIPAL.exec(request.principal);
+  if (!named) return request;
+  const all = [...policies.identity, ...(policies.boundaries ?? []), ...(policies.resource ? [policies.resource] : [])];
+  if (!all.every((policy) => principalBlind(policy.statements))) return request;
+  const principal = `${named[1]}any-caller`;
+  const context: Record<string, string | readonly string[]> = {};
+  for (const [key, value] of Object.entries(request.context)) context[key] = value === request.principal ? principal : value;
+  return { ...request, principal, context };
+}
+
+const MAX_DECISIONS = 100_000;
+const IDS = new WeakMap<object, number>();
+/** Ids by content, so that equal documents (the same vault policy on many vaults) share decisions; bounded. */
+const CONTENT_IDS = new Map<string, number>();
+let nextId = 0;
+const idOf = (statements: readonly Statement[]) => {
+  let id = IDS.get(statements);
+  if (id === undefined) {
+    const content = JSON.stringify(statements);
+    id = CONTENT_IDS.get(content);
+    if (id === undefined) {
+      if (CONTENT_IDS.size >= MAX_DECISIONS) CONTENT_IDS.clear();
+      CONTENT_IDS.set(content, (id = nextId++));
+    }
+    IDS.set(statements, id);
+  }
+  return id;
+};
+
+/** Decisions by request and documents; bounded, since a pack process may serve many analyses. */
+const DECISIONS = new Map<string, Decision>();
+
 /**
  * Evaluates a request as AWS does (allow minus explicit deny, boundaries, resource
  * policy, wildcards, `NotAction`, `NotResource`, condition operators) with
  * `@cloud-copilot/iam-simulate`, twice: once as permissive as unevaluable conditions
- * allow, once as strict. Both allow: allowed; neither: denied; else conditional.
+ * allow, once as strict (only when such a condition applies: otherwise both runs see
+ * the same documents). Both allow: allowed; neither: denied; else conditional.
+ * Remembered per request and documents; a caller the documents cannot tell from
+ * another of its account and kind (see `principalBlind`) shares their answer.
  */
 export function decide(request: Request, policies: Policies): Decision {
-  if (!simulate(request, policies, true)) return "denied";
-  return simulate(request, policies, false) ? "allowed" : "conditional";
+  const asked = canonical(request, policies);
+  const key = JSON.stringify([
+    asked.principal,
+    asked.action,
+    asked.resource,
+    asked.resourceAccount,
+    asked.context,
+    policies.identity.map((p) => idOf(p.statements)),
+    (policies.boundaries ?? []).map((p) => idOf(p.statements)),
+    policies.resource ? idOf(policies.resource.statements) : null,
+  ]);
+  const known = DECISIONS.get(key);
+  if (known) return known;
+  // With no condition to settle either way, the strict documents are the permissive ones.
+  const decision: Decision = !simulate(asked, policies, true)
+    ? "denied"
+    : !settlesConditions(asked, policies) || simulate(asked, policies, false)
+      ? "allowed"
+      : "conditional";
+  if (DECISIONS.size >= MAX_DECISIONS) DECISIONS.clear();
+  DECISIONS.set(key, decision);
+  return decision;
 }

@@ -1,4 +1,4 @@
-import { actionMatchesPattern } from "@cloud-copilot/iam-expand";
+import { iamExpand } from "../modules";
 import { getPath, isObject, jsonField, type Value } from "../values";
 
 /** A principal as written in a resource policy: `{AWS: "arn:…"}`, `{Service: "…"}` or `*`. */
@@ -332,8 +332,8 @@ export function statementCoversAction(statement: Statement, action: string): boo
   if (covers === undefined) {
     covers =
       statement.notActions.length > 0
-        ? !statement.notActions.some((pattern) => actionMatchesPattern(action, pattern))
-        : statement.actions.some((pattern) => actionMatchesPattern(action, pattern));
+        ? !statement.notActions.some((pattern) => iamExpand().actionMatchesPattern(action, pattern))
+        : statement.actions.some((pattern) => iamExpand().actionMatchesPattern(action, pattern));
     known.set(action, covers);
   }
   return covers;

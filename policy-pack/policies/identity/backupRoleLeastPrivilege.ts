@@ -1,8 +1,8 @@
 import { backupBucketFields } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
 import { decideAt } from "../../lib/iam/addresses";
-import { backupTargets, targetKindOf } from "../../lib/iam/backupTargets";
-import { capability, DESTRUCTIVE_ACTIONS } from "../../lib/iam/destruction";
+import { backupTargets, targetKindOf, type TargetKind } from "../../lib/iam/backupTargets";
+import { capability, coveredActions, DESTRUCTIVE_ACTIONS, unreadablePolicies } from "../../lib/iam/destruction";
 import { effectivePermissions, type AttachedPolicy, type Permissions } from "../../lib/iam/effectivePermissions";
 import type { NamedStatements } from "../../lib/iam/evaluate";
 import { backupIdentities } from "../../lib/iam/identities";
@@ -36,6 +36,13 @@ const IAM_WRITE = [
   "iam:PutUserPolicy",
   "iam:AttachUserPolicy",
 ];
+
+/** The destructive actions on each kind of target, in the list's order. */
+const ACTIONS_BY_KIND: ReadonlyMap<TargetKind | undefined, readonly string[]> = DESTRUCTIVE_ACTIONS.reduce((out, action) => {
+  const kind = targetKindOf(action);
+  out.set(kind, [...(out.get(kind) ?? []), action]);
+  return out;
+}, new Map<TargetKind | undefined, string[]>());
 
 function knownStatements(policies: readonly AttachedPolicy[]): NamedStatements[] {
   return policies.flatMap((p) => (p.parsed.state === "known" ? [{ name: p.name, statements: p.parsed.statements }] : []));
@@ -113,11 +120,19 @@ export const backupRoleLeastPrivilege = defineStackPolicy(
         outcomes.push(violated(`${who} may ${iamWrite.join(", ")} (IAM write access); remove IAM write actions from its policies.`));
       }
       const doubts = new Set<string>();
+      // An action no readable Allow of `extra` covers is denied, or unknown for its unreadable policies.
+      const covered = new Set(coveredActions(extra, DESTRUCTIVE_ACTIONS));
+      const unreadable = unreadablePolicies(index, extra);
+      const visited = (kind: TargetKind) => unreadable.length > 0 || (ACTIONS_BY_KIND.get(kind) ?? []).some((a) => covered.has(a));
       for (const target of backupTargets(index, config)) {
+        if (!visited(target.kind)) continue;
         const beyond: string[] = [];
         const through = new Set<string>();
-        for (const action of DESTRUCTIVE_ACTIONS) {
-          if (targetKindOf(action) !== target.kind) continue;
+        for (const action of ACTIONS_BY_KIND.get(target.kind) ?? []) {
+          if (!covered.has(action)) {
+            unreadable.forEach((reason) => doubts.add(reason));
+            continue;
+          }
           const can = capability(index, extra, target, action);
           if (can.state === "unknown") can.because.forEach((reason) => doubts.add(reason));
           if (can.state !== "allowed" || capability(index, baseline, target, action).state === "allowed") continue;

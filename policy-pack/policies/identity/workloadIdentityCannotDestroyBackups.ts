@@ -1,6 +1,6 @@
 import { backupBucketFields, stringListField } from "../../lib/config";
 import { defineStackPolicy } from "../../lib/define";
-import { backupTargets, targetKindOf } from "../../lib/iam/backupTargets";
+import { backupTargetsByKind, targetKindOf } from "../../lib/iam/backupTargets";
 import { capability, coveredActions, DESTRUCTIVE_ACTIONS, unreadablePolicies } from "../../lib/iam/destruction";
 import { effectivePermissions } from "../../lib/iam/effectivePermissions";
 import { backupIdentities } from "../../lib/iam/identities";
@@ -61,34 +61,36 @@ export const workloadIdentityCannotDestroyBackups = defineStackPolicy(
         unreadablePolicies(index, permissions).forEach((reason) => doubts.add(reason));
       }
       const kinds = new Set(covered.map(targetKindOf));
-      for (const target of backupTargets(index, config)) {
-        if (!kinds.has(target.kind)) continue;
-        const allowed: string[] = [];
-        const through = new Set<string>();
-        const conditional: string[] = [];
-        for (const action of covered) {
-          if (targetKindOf(action) !== target.kind) continue;
-          const can = capability(index, permissions, target, action);
-          if (can.state === "allowed") {
-            allowed.push(action);
-            can.through.forEach((name) => through.add(name));
-          } else if (can.state === "conditional") conditional.push(action);
-          else if (can.state === "unknown") can.because.forEach((reason) => doubts.add(reason));
-        }
-        if (allowed.length > 0) {
-          outcomes.push(
-            violated(
-              `${describe(identity)} may ${allowed.join(", ")} on ${describe(target.resource)} through ${[...through].join(", ")}; remove ${allowed.length === 1 ? "that action" : "those actions"} from its policies or add an explicit Deny on the backup store.`,
-            ),
-          );
-        }
-        if (conditional.length > 0) {
-          outcomes.push(
-            unverifiable(
-              "(permissions)",
-              `it may ${conditional.join(", ")} on ${describe(target.resource)} under a Condition that cannot be evaluated before a request is made`,
-            ),
-          );
+      for (const [kind, targets] of backupTargetsByKind(index, config)) {
+        if (!kinds.has(kind)) continue;
+        for (const target of targets) {
+          const allowed: string[] = [];
+          const through = new Set<string>();
+          const conditional: string[] = [];
+          for (const action of covered) {
+            if (targetKindOf(action) !== target.kind) continue;
+            const can = capability(index, permissions, target, action);
+            if (can.state === "allowed") {
+              allowed.push(action);
+              can.through.forEach((name) => through.add(name));
+            } else if (can.state === "conditional") conditional.push(action);
+            else if (can.state === "unknown") can.because.forEach((reason) => doubts.add(reason));
+          }
+          if (allowed.length > 0) {
+            outcomes.push(
+              violated(
+                `${describe(identity)} may ${allowed.join(", ")} on ${describe(target.resource)} through ${[...through].join(", ")}; remove ${allowed.length === 1 ? "that action" : "those actions"} from its policies or add an explicit Deny on the backup store.`,
+              ),
+            );
+          }
+          if (conditional.length > 0) {
+            outcomes.push(
+              unverifiable(
+                "(permissions)",
+                `it may ${conditional.join(", ")} on ${describe(target.resource)} under a Condition that cannot be evaluated before a request is made`,
+              ),
+            );
+          }
         }
       }
       if (doubts.size > 0) {
