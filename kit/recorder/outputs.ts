@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { partitionOf } from "../../policy-pack/lib/arn";
+import { partitionOf } from "aws-backup-guardrails/bin/lib/arn";
 
 const declaredOutputs = new Map<string, readonly string[]>();
 

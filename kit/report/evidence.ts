@@ -483,14 +483,13 @@ class Reader {
   }
 }
 
-/** An AWS Backup schedule in words: `cron(...)` through cronstrue, `rate(...)` directly. */
+/** An AWS Backup schedule in words: `cron(...)` through cronstrue (AWS Backup takes no `rate(...)`). */
 export function describeSchedule(expression: string): string {
   const parsed = parseSchedule(expression);
   if (parsed.state === "invalid") return `not a valid AWS Backup schedule (${parsed.problem})`;
-  if (parsed.state === "ok" && parsed.schedule.kind === "rate") return `Every ${duration(parsed.schedule.minutes)}`;
   const match = /^cron\((.*)\)$/.exec(expression.trim());
   // AWS's six fields (minutes … year), names as numbers, weekdays 1-7 from Sunday; cronstrue takes seconds first.
-  const fields = parsed.state === "ok" && parsed.schedule.kind === "cron" ? parsed.schedule.text : (match?.[1] ?? "");
+  const fields = parsed.state === "ok" ? parsed.schedule.text : (match?.[1] ?? "");
   try {
     return cronstrue.toString(`0 ${fields}`, {
       use24HourTimeFormat: true,
@@ -500,13 +499,6 @@ export function describeSchedule(expression: string): string {
   } catch {
     return `the cron expression ${expression}`;
   }
-}
-
-function duration(minutes: number): string {
-  const unit = (n: number, word: string) => (n === 1 ? word : `${n} ${word}s`);
-  if (minutes % 1440 === 0) return unit(minutes / 1440, "day");
-  if (minutes % 60 === 0) return unit(minutes / 60, "hour");
-  return unit(minutes, "minute");
 }
 
 /** The resources of the gap-listing policy's findings, with each gap's reason, by policy. */

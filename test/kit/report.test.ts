@@ -271,8 +271,7 @@ describe("schedules in words", () => {
     ["cron(0 5 1 * ? *)", "At 05:00, on day 1 of the month"],
     ["cron(0 1 ? * SUN *)", "At 01:00, only on Sunday"],
     ["cron(30 2 ? * MON-FRI *)", "At 02:30, Monday through Friday"],
-    ["rate(12 hours)", "Every 12 hours"],
-    ["rate(1 day)", "Every day"],
+    ["rate(12 hours)", "not a valid AWS Backup schedule (AWS Backup takes cron() expressions only, not rate())"],
     ["cron(0 5 ? *)", "not a valid AWS Backup schedule (its cron() has 4 fields instead of 6)"],
   ])("%s", (expression, words) => {
     expect(describeSchedule(expression)).toBe(words);
