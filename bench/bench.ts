@@ -77,9 +77,21 @@ async function analyze(subject: Subject, view: EngineView): Promise<Analysis> {
 /** The floor's environment: our pack's shape, counted from its policy list. */
 async function floorShape(): Promise<Record<string, string>> {
   const { policies } = await import("../policy-pack/policies");
-  const kinds = policies.map((policy) => ("validateResource" in policy ? "r" : "") + ("validateStack" in policy ? "s" : ""));
+  const kinds = policies.map(
+    (policy) =>
+      ("validateResource" in policy ? "r" : "") + ("remediateResource" in policy ? "m" : "") + ("validateStack" in policy ? "s" : ""),
+  );
   const count = (kind: string) => String(kinds.filter((k) => k === kind).length);
-  return { NOOP_RESOURCE_POLICIES: count("r"), NOOP_STACK_POLICIES: count("s"), NOOP_BOTH_POLICIES: count("rs") };
+  const shape = {
+    NOOP_RESOURCE_POLICIES: count("r"),
+    NOOP_STACK_POLICIES: count("s"),
+    NOOP_BOTH_POLICIES: count("rs"),
+    NOOP_REMEDIATING_POLICIES: count("ms"),
+  };
+  // A shape the floor cannot take would make the comparison unfair: say so rather than mislead.
+  const other = kinds.filter((k) => !["r", "s", "rs", "ms"].includes(k));
+  if (other.length > 0) throw new Error(`the no-op floor has no policy of kind ${other.join(", ")}`);
+  return shape;
 }
 
 async function main(): Promise<void> {
@@ -89,7 +101,7 @@ async function main(): Promise<void> {
   const header = [
     "measure",
     "aws-backup-guardrails",
-    `no-op floor (${shape.NOOP_RESOURCE_POLICIES} resource, ${shape.NOOP_STACK_POLICIES} stack, ${shape.NOOP_BOTH_POLICIES} both)`,
+    `no-op floor (${shape.NOOP_RESOURCE_POLICIES} resource, ${shape.NOOP_STACK_POLICIES} stack, ${shape.NOOP_BOTH_POLICIES} both, ${shape.NOOP_REMEDIATING_POLICIES} remediating stack)`,
     "ratio",
   ];
   const rows: string[][] = [];
