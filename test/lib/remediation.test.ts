@@ -50,6 +50,12 @@ describe("keyRotationFixes: rotation on every key its inputs show is symmetric",
     expect(keyRotationFixes(key({ enableKeyRotation: true, rotationPeriodInDays: 90, keySpec: "SYMMETRIC_DEFAULT" }), 365)).toEqual([]);
   });
 
+  it("leaves disabled keys alone (KMS refuses to turn rotation on for them)", () => {
+    expect(keyRotationFixes(key({ isEnabled: false }), 365)).toEqual([]);
+    expect(keyRotationFixes(key({ isEnabled: UNKNOWN_SENTINEL }), 365)).toEqual([]);
+    expect(keyRotationFixes(key({ isEnabled: true }), 365)).toEqual([{ path: ["enableKeyRotation"], value: true }]);
+  });
+
   it("leaves asymmetric, HMAC, custom-key-store and undecidable keys alone", () => {
     expect(keyRotationFixes(key({ customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }), 365)).toEqual([]);
     expect(keyRotationFixes(key({ keySpec: "HMAC_256", keyUsage: "GENERATE_VERIFY_MAC" }), 365)).toEqual([]);

@@ -32,7 +32,11 @@ function rotatableAlone(key: IndexedResource): boolean {
     return false;
   }
   const store = plainField(key, ["customKeyStoreId"], stringField);
-  return store !== undefined && store.state !== "invalid" && !(store.state === "known" && store.value !== "");
+  if (store === undefined || store.state === "invalid" || (store.state === "known" && store.value !== "")) return false;
+  // KMS refuses EnableKeyRotation on a disabled key (DisabledException), so turning rotation
+  // on there would fail the update instead of fixing it.
+  const enabled = plainField(key, ["isEnabled"], booleanField);
+  return enabled !== undefined && enabled.state !== "invalid" && !(enabled.state === "known" && !enabled.value);
 }
 
 /**

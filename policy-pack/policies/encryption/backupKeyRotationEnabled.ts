@@ -30,7 +30,7 @@ export const backupKeyRotationEnabled = defineStackPolicy(
       "Set enableKeyRotation: true on the aws.kms.Key, and rotationPeriodInDays to at most the configured maximum (AWS accepts 90 to 2560; the default is 365). Asymmetric, HMAC and imported-material keys cannot rotate automatically and are not checked; replica keys follow their primary.",
     remediation: {
       fixes:
-        "on every aws.kms.Key whose own inputs show a symmetric encryption key in AWS KMS's own key store, enableKeyRotation is set to true, and a rotationPeriodInDays longer than maxRotationDays (unset counts as AWS's 365) is set to maxRotationDays. Remediate sees a key before the stores that use it, so every such key is fixed, backup key or not: rotation is harmless for any key (AWS keeps the earlier key material) and changes in place. A secret, unknown or malformed value is never replaced; replica keys follow their primary.",
+        "on every aws.kms.Key whose own inputs show a symmetric encryption key in AWS KMS's own key store, enableKeyRotation is set to true, and a rotationPeriodInDays longer than maxRotationDays (unset counts as AWS's 365) is set to maxRotationDays. Remediate sees a key before the stores that use it, so every such key is fixed, backup key or not: rotation is harmless for any key (AWS keeps the earlier key material) and changes in place. A secret, unknown or malformed value is never replaced; replica keys follow their primary, and a disabled key (isEnabled false or unknown) is left alone, since KMS refuses to turn rotation on for it.",
     },
     url: "https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html",
     config: {
