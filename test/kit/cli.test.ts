@@ -69,7 +69,6 @@ describe("backup-guardrails preview", () => {
     const result = JSON.parse(out) as { diagnostics: ExpectedDiagnostic[]; remediations: unknown[] };
     const KEY = "urn:pulumi:dev::weak-key-controls::aws:kms/key:Key::";
     expect(result.remediations).toEqual([
-      { policy: "backup-key-rotation-enabled", urn: `${KEY}fail-weak-bucket-key`, properties: ["rotationPeriodInDays"] },
       {
         policy: "backup-bucket-versioning-enabled",
         urn: "urn:pulumi:dev::weak-key-controls::aws:s3/bucket:Bucket::weak-key-bucket",
@@ -78,7 +77,7 @@ describe("backup-guardrails preview", () => {
       { policy: "backup-key-rotation-enabled", urn: `${KEY}fail-weak-vault-key`, properties: ["enableKeyRotation"] },
       { policy: "backup-key-deletion-protected", urn: `${KEY}fail-weak-vault-key`, properties: ["deletionWindowInDays"] },
     ]);
-    // A disabled key and a bypassed lockout check are the key owner's to change: still reported, as mandatory.
+    // A disabled key (KMS refuses rotation changes on it) and a bypassed lockout check are the key owner's to change: still reported, as mandatory.
     const remediable = ["backup-key-rotation-enabled", "backup-key-deletion-protected", "backup-bucket-versioning-enabled"];
     expect(sortDiagnostics(result.diagnostics.filter((d) => remediable.includes(d.policy)))).toEqual([
       {
@@ -94,6 +93,13 @@ describe("backup-guardrails preview", () => {
         enforcementLevel: "mandatory",
         message:
           "Key 'fail-weak-vault-key' (encrypts Vault 'weak-key-vault') sets bypassPolicyLockoutSafetyCheck: true, which lets a policy lock every administrator out of the key; remove it.",
+      },
+      {
+        policy: "backup-key-rotation-enabled",
+        urn: `${KEY}fail-weak-bucket-key`,
+        enforcementLevel: "mandatory",
+        message:
+          "Key 'fail-weak-bucket-key' (encrypts Bucket 'weak-key-bucket') sets rotationPeriodInDays to 1095, longer than the maximum of 365; set rotationPeriodInDays to 365 or less.",
       },
     ]);
   });
