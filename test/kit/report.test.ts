@@ -13,30 +13,21 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Log } from "sarif";
-import { defaultPackDir, main } from "../../kit/cli";
-import { PackProcess } from "../../kit/engine/analyzer";
+import { main } from "../../kit/cli";
 import { analyzeView } from "../../kit/engine/run";
 import { readStackExport } from "../../kit/export";
 import { recordProgram } from "../../kit/recorder";
 import { buildReport, describeSchedule, reportMarkdown, type EvidenceReport, type ReportSource } from "../../kit/report";
 import type { EngineView } from "../../kit/view";
 import { exampleDirs, type Expected } from "../../scripts/preview-examples";
+import { packsForThisFile } from "../helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
 const GOLDEN = path.join(__dirname, "report");
 const EXPORT = path.join(ROOT, "test", "fixtures", "weak-key-controls.stack-export.json");
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 
-const packs = {} as { preview: PackProcess; update: PackProcess };
-beforeAll(async () => {
-  [packs.preview, packs.update] = await Promise.all([
-    PackProcess.start(defaultPackDir()),
-    PackProcess.start(defaultPackDir(), { dryRun: false }),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([packs.preview.stop(), packs.update.stop()]);
-});
+const packs = packsForThisFile();
 
 /** One run of the pack process over a view, and the report of that run. */
 async function reportOf(view: EngineView, source: ReportSource): Promise<EvidenceReport> {
